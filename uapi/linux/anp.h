@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * AF_ANP: a second TCP/IP host inside the Linux kernel, reached through
+ * the ordinary socket calls and a generic netlink control plane.
+ *
+ * Address family number
+ * ---------------------
+ * AF_ANP is 19, the number once used by AF_ECONET.  Econet was removed in
+ * Linux 3.5; 6.1 has no implementation and no in-tree module alias
+ * ("net-pf-19") for it, and 19 is below AF_MAX (46), which sock_register()
+ * and lockdep's per-family key arrays require.  The other numbers with no
+ * 6.1 implementation (13, 18, 22, 25) would do as well; 19 was picked as
+ * the one whose old user has been gone longest.
+ *
+ * Addresses
+ * ---------
+ * struct sockaddr_anp has the size and layout of struct sockaddr_in, so a
+ * program written for AF_INET may keep using sockaddr_in and only set
+ * sin_family to AF_ANP.
+ */
+#ifndef _UAPI_LINUX_ANP_H
+#define _UAPI_LINUX_ANP_H
+
+#include <linux/types.h>
+#include <linux/socket.h>
+
+#define AF_ANP		19
+#define PF_ANP		AF_ANP
+
+/* Socket option level for options that have no AF_INET equivalent. */
+#define SOL_ANP		300
+
+struct sockaddr_anp {
+	__kernel_sa_family_t	sanp_family;	/* AF_ANP */
+	__be16			sanp_port;	/* port, network byte order */
+	__be32			sanp_addr;	/* IPv4 address, network order */
+	unsigned char		sanp_zero[8];	/* must be zero, as sin_zero */
+};
+
+/*
+ * Generic netlink control plane
+ * -----------------------------
+ * Family ANP_GENL_NAME, version ANP_GENL_VERSION.  Every command acts on
+ * the ANP host of the caller's network namespace.  NEW and DEL commands
+ * need CAP_NET_ADMIN in the user namespace that owns that netns; GET
+ * commands are open to everyone.  Rejections carry an extack message.
+ */
+#define ANP_GENL_NAME		"anp"
+#define ANP_GENL_VERSION	1
+
+enum anp_genl_cmd {
+	ANP_CMD_UNSPEC,
+	ANP_CMD_ADDR_NEW,	/* IFINDEX, ADDR, PREFIXLEN */
+	ANP_CMD_ADDR_DEL,	/* IFINDEX, ADDR, PREFIXLEN */
+	ANP_CMD_ADDR_GET,	/* dump: IFINDEX, ADDR, PREFIXLEN, LLADDR */
+	ANP_CMD_ROUTE_NEW,	/* DST, PREFIXLEN, GATEWAY, [IFINDEX] */
+	ANP_CMD_ROUTE_DEL,	/* DST, PREFIXLEN, [GATEWAY], [IFINDEX] */
+	ANP_CMD_ROUTE_GET,	/* dump: DST, PREFIXLEN, [GATEWAY], IFINDEX,
+				 * ROUTE_TYPE
+				 */
+	ANP_CMD_NEIGH_GET,	/* dump: IFINDEX, ADDR, [LLADDR], NEIGH_STATE */
+	ANP_CMD_STATS_GET,	/* do: STATS { STAT { STAT_NAME, STAT_VALUE } } */
+
+	__ANP_CMD_MAX,
+	ANP_CMD_MAX = __ANP_CMD_MAX - 1
+};
+
+enum anp_genl_attr {
+	ANP_A_UNSPEC,
+	ANP_A_PAD,
+	ANP_A_IFINDEX,		/* u32: an anp device of this netns */
+	ANP_A_ADDR,		/* be32: IPv4 address */
+	ANP_A_PREFIXLEN,	/* u8: 0..32 */
+	ANP_A_DST,		/* be32: route destination */
+	ANP_A_GATEWAY,		/* be32: route next hop */
+	ANP_A_LLADDR,		/* binary, ETH_ALEN: a MAC address */
+	ANP_A_NEIGH_STATE,	/* u8: enum anp_neigh_state */
+	ANP_A_ROUTE_TYPE,	/* u8: enum anp_route_type */
+	ANP_A_STATS,		/* nest of ANP_A_STAT */
+	ANP_A_STAT,		/* nest: STAT_NAME, STAT_VALUE */
+	ANP_A_STAT_NAME,	/* string: e.g. "IpInReceives" */
+	ANP_A_STAT_VALUE,	/* u64 */
+
+	__ANP_A_MAX,
+	ANP_A_MAX = __ANP_A_MAX - 1
+};
+
+enum anp_neigh_state {
+	ANP_NEIGH_NONE,
+	ANP_NEIGH_INCOMPLETE,	/* ARP request sent, no answer yet */
+	ANP_NEIGH_REACHABLE,	/* answered within the reachable time */
+	ANP_NEIGH_STALE,	/* older than the reachable time; still used,
+				 * re-resolved on its next use
+				 */
+	ANP_NEIGH_FAILED,	/* no answer after all retries */
+};
+
+enum anp_route_type {
+	ANP_ROUTE_NONE,
+	ANP_ROUTE_CONNECTED,	/* from an address's subnet */
+	ANP_ROUTE_STATIC,	/* added with ANP_CMD_ROUTE_NEW */
+};
+
+#endif /* _UAPI_LINUX_ANP_H */
