@@ -57,67 +57,62 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/sock.h>
 
 #include "../uapi/linux/anp.h"
 
 /* ---- counters (per netns, per cpu) ----------------------------------
  * Names follow `netstat -s` / /proc/net/snmp where Linux has the same
- * counter.  Add a counter by adding one line here; its name appears in
- * `anpctl stats` with no other change.
+ * counter.  Add a counter with one line here and its name in
+ * anp_mib_names[] (host.c); it appears in `anpctl stats` with no other
+ * change.
  */
-#define ANP_MIB_FIELDS(X)						\
-	X(EthInFrames)		/* frames handed to the host */		\
-	X(EthInErrors)		/* runt frames */			\
-	X(EthInOtherHost)	/* not our MAC, not broadcast */	\
-	X(EthInUnknownType)	/* EtherType we do not speak */		\
-	X(EthOutFrames)							\
-	X(EthOutDrops)		/* ring full or device down */		\
-	X(ArpInRequests)						\
-	X(ArpInReplies)							\
-	X(ArpInErrors)		/* malformed ARP */			\
-	X(ArpInIgnored)		/* well formed, not for us */		\
-	X(ArpOutRequests)						\
-	X(ArpOutReplies)						\
-	X(ArpOutGratuitous)						\
-	X(ArpResolveFailed)	/* no answer after all retries */	\
-	X(ArpQueueDrops)	/* pending queue full or flushed */	\
-	X(ArpCacheFull)		/* no room for a new entry */		\
-	X(IpInReceives)							\
-	X(IpInHdrErrors)	/* version, IHL, options */		\
-	X(IpInTruncatedPkts)	/* shorter than its total length */	\
-	X(IpInCsumErrors)						\
-	X(IpInAddrErrors)	/* destination is not ours */		\
-	X(IpInUnknownProtos)						\
-	X(IpInDelivers)							\
-	X(IpReasmFails)		/* fragments: no reassembly yet */	\
-	X(IpOutRequests)						\
-	X(IpOutNoRoutes)						\
-	X(IpOutDiscards)						\
-	X(IcmpInMsgs)							\
-	X(IcmpInErrors)		/* truncated */				\
-	X(IcmpInCsumErrors)						\
-	X(IcmpInEchos)							\
-	X(IcmpInEchoReps)						\
-	X(IcmpInOther)		/* types we do not act on */		\
-	X(IcmpOutMsgs)							\
-	X(IcmpOutEchoReps)						\
-	X(IcmpOutRateLimited)
-
-#define ANP_MIB_ENUM(name) ANP_MIB_##name,
 enum anp_mib_field {
-	ANP_MIB_FIELDS(ANP_MIB_ENUM)
+	ANP_MIB_ETH_IN_FRAMES,		/* frames handed to the host */
+	ANP_MIB_ETH_IN_ERRORS,		/* runt frames */
+	ANP_MIB_ETH_IN_OTHER_HOST,	/* not our MAC, not broadcast */
+	ANP_MIB_ETH_IN_UNKNOWN_TYPE,	/* EtherType we do not speak */
+	ANP_MIB_ETH_OUT_FRAMES,
+	ANP_MIB_ETH_OUT_DROPS,		/* ring full or device down */
+	ANP_MIB_ARP_IN_REQUESTS,
+	ANP_MIB_ARP_IN_REPLIES,
+	ANP_MIB_ARP_IN_ERRORS,		/* malformed ARP */
+	ANP_MIB_ARP_IN_IGNORED,		/* well formed, not for us */
+	ANP_MIB_ARP_OUT_REQUESTS,
+	ANP_MIB_ARP_OUT_REPLIES,
+	ANP_MIB_ARP_OUT_GRATUITOUS,
+	ANP_MIB_ARP_RESOLVE_FAILED,	/* no answer after all retries */
+	ANP_MIB_ARP_QUEUE_DROPS,	/* pending queue full or flushed */
+	ANP_MIB_ARP_CACHE_FULL,		/* no room for a new entry */
+	ANP_MIB_IP_IN_RECEIVES,
+	ANP_MIB_IP_IN_HDR_ERRORS,	/* version, IHL, options */
+	ANP_MIB_IP_IN_TRUNCATED_PKTS,	/* shorter than its total length */
+	ANP_MIB_IP_IN_CSUM_ERRORS,
+	ANP_MIB_IP_IN_ADDR_ERRORS,	/* destination is not ours */
+	ANP_MIB_IP_IN_UNKNOWN_PROTOS,
+	ANP_MIB_IP_IN_DELIVERS,
+	ANP_MIB_IP_REASM_FAILS,		/* fragments: no reassembly yet */
+	ANP_MIB_IP_OUT_REQUESTS,
+	ANP_MIB_IP_OUT_NO_ROUTES,
+	ANP_MIB_IP_OUT_DISCARDS,
+	ANP_MIB_ICMP_IN_MSGS,
+	ANP_MIB_ICMP_IN_ERRORS,		/* truncated */
+	ANP_MIB_ICMP_IN_CSUM_ERRORS,
+	ANP_MIB_ICMP_IN_ECHOS,
+	ANP_MIB_ICMP_IN_ECHO_REPS,
+	ANP_MIB_ICMP_IN_OTHER,		/* types we do not act on */
+	ANP_MIB_ICMP_OUT_MSGS,
+	ANP_MIB_ICMP_OUT_ECHO_REPS,
+	ANP_MIB_ICMP_OUT_RATE_LIMITED,
 	ANP_MIB_MAX
 };
-
-#undef ANP_MIB_ENUM
 
 struct anp_mib {
 	unsigned long mibs[ANP_MIB_MAX];
 };
 
 /* Safe from any context: this_cpu_inc is IRQ-safe. */
-#define ANP_INC_STATS(an, field) \
-	this_cpu_inc((an)->mib->mibs[ANP_MIB_##field])
+#define ANP_INC_STATS(an, field) this_cpu_inc((an)->mib->mibs[field])
 
 /* ---- neighbour cache (neigh.c) ------------------------------------ */
 #define ANP_NEIGH_HASH_BITS	6
@@ -144,7 +139,7 @@ struct anp_neigh_table {
 #define ANP_ICMP_BURST		50
 
 struct anp_icmp_ratelimit {
-	spinlock_t lock;
+	spinlock_t lock;		/* protects tokens and stamp */
 	u32 tokens;
 	unsigned long stamp;		/* jiffies of the last refill */
 };
@@ -192,6 +187,9 @@ struct anp_iface {
 };
 
 int anp_host_init(void);		/* register pernet ops */
+/* Set up / free a host; KUnit builds private hosts with these. */
+int anp_host_setup(struct anp_net *an, struct net *net);
+void anp_host_teardown(struct anp_net *an);
 void anp_host_exit(void);
 void anp_host_iface_add(struct anp_net *an, struct anp_iface *ifc);
 /* Unlinks ifc and removes its addresses, routes and neighbours.  RTNL. */
@@ -240,9 +238,24 @@ void anp_neigh_update(struct anp_iface *ifc, __be32 ip, const u8 *mac,
 void anp_neigh_flush_iface(struct anp_net *an, struct anp_iface *ifc);
 /* Expire and collect entries as if the time were now (jiffies). */
 void anp_neigh_gc(struct anp_net *an, unsigned long now);
-/* Fill one message per entry from *pos on; for the netlink dump. */
-int anp_neigh_dump(struct anp_net *an, struct sk_buff *skb,
-		   struct netlink_callback *cb, unsigned long *pos);
+/* One entry as the netlink dump sees it (a copy taken under the lock). */
+struct anp_neigh_info {
+	int ifindex;
+	__be32 addr;
+	u8 lladdr[ETH_ALEN];
+	bool has_lladdr;
+	u8 state;			/* enum anp_neigh_state */
+};
+
+/*
+ * Call fn for each entry from index *pos on (for the netlink dump), with
+ * no lock held.  Stops when fn returns non-zero (that entry is not
+ * counted as done) and returns that value, else 0; *pos is the index of
+ * the next entry to visit.
+ */
+int anp_neigh_walk(struct anp_net *an, unsigned long *pos,
+		   int (*fn)(void *arg, const struct anp_neigh_info *ni),
+		   void *arg);
 
 /* ---- addresses (addr.c) ------------------------------------------- */
 struct anp_ifaddr {
@@ -264,6 +277,17 @@ bool anp_addr_is_local(struct anp_net *an, __be32 addr);
 bool anp_addr_on_iface(struct anp_iface *ifc, __be32 addr);
 /* The host's address on ifc to use as source towards daddr, or 0. RCU. */
 __be32 anp_addr_select(struct anp_iface *ifc, __be32 daddr);
+/* One address as the netlink dump sees it. */
+struct anp_addr_info {
+	int ifindex;
+	__be32 addr;
+	u8 prefixlen;
+};
+
+/* As anp_route_walk, over the host's addresses.  RCU inside. */
+int anp_addr_walk(struct anp_net *an, unsigned long *pos,
+		  int (*fn)(void *arg, const struct anp_addr_info *ai),
+		  void *arg);
 
 static inline __be32 anp_prefix_mask(u8 prefixlen)
 {
@@ -295,6 +319,24 @@ int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
 int anp_route_del(struct anp_net *an, __be32 dst, u8 prefixlen,
 		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack);
 void anp_route_flush_iface(struct anp_net *an, struct anp_iface *ifc);
+/* One route as the netlink dump sees it (connected and static). */
+struct anp_route_info {
+	__be32 dst;
+	u8 prefixlen;
+	__be32 gateway;
+	int ifindex;
+	u8 type;			/* enum anp_route_type */
+};
+
+/*
+ * Call fn for each route (connected subnets first, then static routes)
+ * from index *pos on, under RCU.  Stops when fn returns non-zero (that
+ * entry is not counted as done) and returns that value, else 0; *pos is
+ * the number of entries already emitted.
+ */
+int anp_route_walk(struct anp_net *an, unsigned long *pos,
+		   int (*fn)(void *arg, const struct anp_route_info *ri),
+		   void *arg);
 
 /* ---- IPv4 (ip.c) -------------------------------------------------- */
 enum anp_ip_verdict {
