@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "commands.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <optional>
+#include <utility>
+
+#include <arpa/inet.h>
+
+#include <netlink/attr.h>
+
+#include "genl.hpp"
+#include "util.hpp"
+
+namespace anpctl {
+
+namespace {
+
+bool is_show(const std::string &verb)
+{
+	return verb == "show" || verb == "list" || verb == "ls";
+}
+
+bool is_del(const std::string &verb)
+{
+	return verb == "del" || verb == "delete";
+}
+
+// The words of one command after its verb: keyword arguments ("dev X",
+// "via Y") in any order and at most one positional argument.
+struct Words {
+	std::optional<std::string> positional;
+	std::optional<std::string> dev;
+	std::optional<std::string> via;
+};
+
+Words parse_words(const std::string &cmd, Args::const_iterator it,
+		  Args::const_iterator end, bool allow_via,
+		  bool allow_positional)
+{
+	Words w;
+
+	for (; it != end; ++it) {
+		const std::string &word = *it;
+		std::optional<std::string> *slot = nullptr;
+
+		if (word == "dev")
+			slot = &w.dev;
+		else if (word == "via" && allow_via)
+			slot = &w.via;
+
+		if (slot) {
+			if (slot->has_value())
+				throw UsageError(cmd + ": \"" + word +
+						 "\" given twice");
+			if (std::next(it) == end)
+				throw UsageError(cmd + ": \"" + word +
+						 "\" needs an argument");
+			*slot = *++it;
+			continue;
+		}
+		if (!allow_positional || w.positional)
+			throw UsageError(cmd + ": unexpected argument \"" +
+					 word + "\"");
+		w.positional = word;
+	}
+	return w;
+}
+
+// Puts the optional "dev NAME" filter of a show command into req.
+void put_dev_filter(Request &req, const Words &w)
+{
+	if (w.dev)
+		req.put_u32(ANP_A_IFINDEX, device_index(*w.dev));
+}
+
+std::uint32_t get_u32(const Attrs &tb, int type)
+{
+	if (!tb[type])
+		throw Failure("malformed reply from the kernel");
+	return nla_get_u32(tb[type]);
+}
+
+std::uint8_t get_u8(const Attrs &tb, int type)
+{
+	if (!tb[type])
+		throw Failure("malformed reply from the kernel");
+	return nla_get_u8(tb[type]);
+}
+
+const char *neigh_state_name(unsigned int state)
+{
+	switch (state) {
+	case ANP_NEIGH_NONE:
+		return "NONE";
+	case ANP_NEIGH_INCOMPLETE:
+		return "INCOMPLETE";
+	case ANP_NEIGH_REACHABLE:
+		return "REACHABLE";
+	case ANP_NEIGH_STALE:
+		return "STALE";
+	case ANP_NEIGH_FAILED:
+		return "FAILED";
+	}
+	return "UNKNOWN";
+}
+
+struct AddrEntry {
+	std::uint32_t ifindex;
+	std::uint32_t addr;
+	unsigned int plen;
+	std::optional<std::string> lladdr;
+};
+
+std::vector<AddrEntry> dump_addrs(Genl &nl, const Words &w)
+{
+	Request req(nl.family(), ANP_CMD_ADDR_GET, true);
+	req.set_what("addr show");
+	put_dev_filter(req, w);
+
+	std::vector<AddrEntry> out;
+	nl.run(req, [&](const Attrs &tb) {
+		AddrEntry e{get_u32(tb, ANP_A_IFINDEX), get_u32(tb, ANP_A_ADDR),
+			    get_u8(tb, ANP_A_PREFIXLEN), std::nullopt};
+		if (tb[ANP_A_LLADDR])
+			e.lladdr = format_mac(nla_data(tb[ANP_A_LLADDR]));
+		out.push_back(std::move(e));
+	});
+	return out;
+}
+
+void addr_show(const Args &args)
+{
+	Words w = parse_words("addr show", args.begin() + 1, args.end(),
+			      false, false);
+	if (w.dev)
+		device_index(*w.dev);	// fail early on a bad name
+	Genl nl;
+
+	for (const AddrEntry &e : dump_addrs(nl, w)) {
+		std::printf("%s dev %s", format_prefix(e.addr, e.plen).c_str(),
+			    device_name(e.ifindex).c_str());
+		if (e.lladdr)
+			std::printf(" lladdr %s", e.lladdr->c_str());
+		std::printf("\n");
+	}
+}
+
+void addr_change(const Args &args, bool add)
+{
+	std::string what = add ? "addr add" : "addr del";
+	Words w = parse_words(what, args.begin() + 1, args.end(), false, true);
+	if (!w.positional)
+		throw UsageError(what + ": missing PREFIX");
+	if (!w.dev)
+		throw UsageError(what + ": missing \"dev NAME\"");
+
+	Prefix p = parse_prefix(*w.positional, false);
+	std::uint32_t ifindex = device_index(*w.dev);
+	Genl nl;
+
+	Request req(nl.family(), add ? ANP_CMD_ADDR_NEW : ANP_CMD_ADDR_DEL,
+		    false);
+	req.set_what(what);
+	req.put_u32(ANP_A_IFINDEX, ifindex);
+	req.put_be32(ANP_A_ADDR, p.addr);
+	req.put_u8(ANP_A_PREFIXLEN, p.len);
+	nl.run(req);
+}
+
+void route_show(const Args &args)
+{
+	Words w = parse_words("route show", args.begin() + 1, args.end(),
+			      false, false);
+	if (w.dev)
+		device_index(*w.dev);
+	Genl nl;
+
+	struct RouteEntry {
+		std::uint32_t dst;
+		unsigned int plen;
+		std::optional<std::uint32_t> gateway;
+		std::uint32_t ifindex;
+		unsigned int type;
+	};
+	std::vector<RouteEntry> routes;
+
+	Request req(nl.family(), ANP_CMD_ROUTE_GET, true);
+	req.set_what("route show");
+	put_dev_filter(req, w);
+	nl.run(req, [&](const Attrs &tb) {
+		RouteEntry r{get_u32(tb, ANP_A_DST), get_u8(tb, ANP_A_PREFIXLEN),
+			     std::nullopt, get_u32(tb, ANP_A_IFINDEX),
+			     get_u8(tb, ANP_A_ROUTE_TYPE)};
+		if (tb[ANP_A_GATEWAY])
+			r.gateway = nla_get_u32(tb[ANP_A_GATEWAY]);
+		routes.push_back(r);
+	});
+
+	// The source address of a connected route: the host's address
+	// whose subnet it is (a second, read-only request).
+	std::vector<AddrEntry> addrs;
+	if (std::any_of(routes.begin(), routes.end(), [](const RouteEntry &r) {
+		    return r.type == ANP_ROUTE_CONNECTED;
+	    }))
+		addrs = dump_addrs(nl, w);
+
+	for (const RouteEntry &r : routes) {
+		std::string dst;
+		if (r.plen == 0)
+			dst = "default";
+		else if (r.plen == 32)
+			dst = format_addr(r.dst);
+		else
+			dst = format_prefix(r.dst, r.plen);
+		std::printf("%s", dst.c_str());
+		if (r.gateway)
+			std::printf(" via %s", format_addr(*r.gateway).c_str());
+		std::printf(" dev %s", device_name(r.ifindex).c_str());
+
+		if (r.type == ANP_ROUTE_CONNECTED) {
+			std::printf(" proto kernel scope link");
+			for (const AddrEntry &a : addrs) {
+				if (a.ifindex == r.ifindex && a.plen == r.plen &&
+				    r.plen > 0 && r.plen <= 32 &&
+				    ((a.addr ^ r.dst) &
+				     htonl(~0U << (32 - r.plen))) == 0) {
+					std::printf(" src %s",
+						    format_addr(a.addr).c_str());
+					break;
+				}
+			}
+		} else if (r.type == ANP_ROUTE_STATIC) {
+			std::printf(" proto static");
+		}
+		std::printf("\n");
+	}
+}
+
+void route_change(const Args &args, bool add)
+{
+	std::string what = add ? "route add" : "route del";
+	Words w = parse_words(what, args.begin() + 1, args.end(), true, true);
+	if (!w.positional)
+		throw UsageError(what + ": missing destination "
+				 "(\"default\" or PREFIX)");
+	if (add && !w.via)
+		throw UsageError(what + ": missing \"via GATEWAY\"");
+
+	Prefix p = parse_prefix(*w.positional, true);
+	std::optional<std::uint32_t> gateway;
+	if (w.via)
+		gateway = parse_addr(*w.via);
+	std::optional<std::uint32_t> ifindex;
+	if (w.dev)
+		ifindex = device_index(*w.dev);
+	Genl nl;
+
+	Request req(nl.family(), add ? ANP_CMD_ROUTE_NEW : ANP_CMD_ROUTE_DEL,
+		    false);
+	req.set_what(what);
+	req.put_be32(ANP_A_DST, p.addr);
+	req.put_u8(ANP_A_PREFIXLEN, p.len);
+	if (gateway)
+		req.put_be32(ANP_A_GATEWAY, *gateway);
+	if (ifindex)
+		req.put_u32(ANP_A_IFINDEX, *ifindex);
+	nl.run(req);
+}
+
+} // namespace
+
+void cmd_addr(const Args &args)
+{
+	if (args.empty() || is_show(args[0]))
+		return addr_show(args.empty() ? Args{"show"} : args);
+	if (args[0] == "add")
+		return addr_change(args, true);
+	if (is_del(args[0]))
+		return addr_change(args, false);
+	throw UsageError("addr: unknown command \"" + args[0] + "\"");
+}
+
+void cmd_route(const Args &args)
+{
+	if (args.empty() || is_show(args[0]))
+		return route_show(args.empty() ? Args{"show"} : args);
+	if (args[0] == "add")
+		return route_change(args, true);
+	if (is_del(args[0]))
+		return route_change(args, false);
+	throw UsageError("route: unknown command \"" + args[0] + "\"");
+}
+
+void cmd_neigh(const Args &args)
+{
+	if (!args.empty() && !is_show(args[0]))
+		throw UsageError("neigh: unknown command \"" + args[0] + "\"");
+	Words w;
+	if (!args.empty())
+		w = parse_words("neigh show", args.begin() + 1, args.end(),
+				false, false);
+	if (w.dev)
+		device_index(*w.dev);
+	Genl nl;
+
+	Request req(nl.family(), ANP_CMD_NEIGH_GET, true);
+	req.set_what("neigh show");
+	put_dev_filter(req, w);
+	nl.run(req, [&](const Attrs &tb) {
+		std::uint32_t ifindex = get_u32(tb, ANP_A_IFINDEX);
+		std::uint32_t addr = get_u32(tb, ANP_A_ADDR);
+		unsigned int state = get_u8(tb, ANP_A_NEIGH_STATE);
+
+		std::printf("%s dev %s", format_addr(addr).c_str(),
+			    device_name(ifindex).c_str());
+		if (tb[ANP_A_LLADDR])
+			std::printf(" lladdr %s",
+				    format_mac(nla_data(tb[ANP_A_LLADDR])).c_str());
+		std::printf(" %s\n", neigh_state_name(state));
+	});
+}
+
+void cmd_stats(const Args &args)
+{
+	bool nonzero = false;
+	for (const std::string &a : args) {
+		if (a == "-z" || a == "--nonzero")
+			nonzero = true;
+		else
+			throw UsageError("stats: unexpected argument \"" + a + "\"");
+	}
+	Genl nl;
+
+	std::vector<std::pair<std::string, std::uint64_t>> stats;
+	Request req(nl.family(), ANP_CMD_STATS_GET, false);
+	req.set_what("stats");
+	nl.run(req, [&](const Attrs &tb) {
+		if (!tb[ANP_A_STATS])
+			throw Failure("malformed reply from the kernel");
+		nlattr *pos;
+		int rem;
+		nla_for_each_nested(pos, tb[ANP_A_STATS], rem) {
+			if (nla_type(pos) != ANP_A_STAT)
+				continue;
+			Attrs st = parse_nested(pos);
+			if (!st[ANP_A_STAT_NAME] || !st[ANP_A_STAT_VALUE])
+				throw Failure("malformed reply from the kernel");
+			stats.emplace_back(nla_get_string(st[ANP_A_STAT_NAME]),
+					   nla_get_u64(st[ANP_A_STAT_VALUE]));
+		}
+	});
+
+	std::size_t width = 0;
+	for (const auto &[name, value] : stats)
+		width = std::max(width, name.size());
+	for (const auto &[name, value] : stats) {
+		if (nonzero && !value)
+			continue;
+		std::printf("%-*s  %" PRIu64 "\n", static_cast<int>(width),
+			    name.c_str(), value);
+	}
+}
+
+} // namespace anpctl
