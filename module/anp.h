@@ -72,6 +72,7 @@ enum anp_mib_field {
 	ANP_MIB_ETH_IN_ERRORS,		/* runt frames */
 	ANP_MIB_ETH_IN_OTHER_HOST,	/* not our MAC, not broadcast */
 	ANP_MIB_ETH_IN_UNKNOWN_TYPE,	/* EtherType we do not speak */
+	ANP_MIB_ETH_IN_DISCARDS,	/* no memory to unshare a frame */
 	ANP_MIB_ETH_OUT_FRAMES,
 	ANP_MIB_ETH_OUT_DROPS,		/* ring full or device down */
 	ANP_MIB_ARP_IN_REQUESTS,
@@ -120,7 +121,8 @@ struct anp_mib {
 #define ANP_NEIGH_QUEUE_MAX	8	/* packets waiting per entry */
 #define ANP_NEIGH_RETRIES	3	/* ARP requests before FAILED */
 #define ANP_NEIGH_RETRANS	HZ	/* between ARP requests */
-#define ANP_NEIGH_REACHABLE	(30 * HZ)	/* REACHABLE -> STALE */
+/* _TIME: ANP_NEIGH_REACHABLE is the uapi state. */
+#define ANP_NEIGH_REACHABLE_TIME (30 * HZ)	/* REACHABLE -> STALE */
 #define ANP_NEIGH_GC_STALE	(60 * HZ)	/* unused STALE entries freed */
 #define ANP_NEIGH_GC_INTERVAL	(5 * HZ)
 
@@ -128,7 +130,8 @@ struct anp_neigh_table {
 	spinlock_t lock;			/* see lock order above */
 	struct hlist_head buckets[1 << ANP_NEIGH_HASH_BITS];
 	unsigned int count;
-	struct delayed_work gc_work;
+	struct delayed_work gc_work;	/* GC and ARP retransmission */
+	bool stopped;			/* no more gc_work: exit, or KUnit */
 };
 
 /* ---- ICMP rate limit (icmp.c) --------------------------------------

@@ -24,6 +24,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_ETH_IN_ERRORS] = "EthInErrors",
 	[ANP_MIB_ETH_IN_OTHER_HOST] = "EthInOtherHost",
 	[ANP_MIB_ETH_IN_UNKNOWN_TYPE] = "EthInUnknownType",
+	[ANP_MIB_ETH_IN_DISCARDS] = "EthInDiscards",
 	[ANP_MIB_ETH_OUT_FRAMES] = "EthOutFrames",
 	[ANP_MIB_ETH_OUT_DROPS] = "EthOutDrops",
 	[ANP_MIB_ARP_IN_REQUESTS] = "ArpInRequests",
