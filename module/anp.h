@@ -92,6 +92,7 @@ enum anp_mib_field {
 	ANP_MIB_IP_IN_ADDR_ERRORS,	/* destination is not ours */
 	ANP_MIB_IP_IN_UNKNOWN_PROTOS,
 	ANP_MIB_IP_IN_DELIVERS,
+	ANP_MIB_IP_IN_DISCARDS,		/* no memory to trim a datagram */
 	ANP_MIB_IP_REASM_FAILS,		/* fragments: no reassembly yet */
 	ANP_MIB_IP_OUT_REQUESTS,
 	ANP_MIB_IP_OUT_NO_ROUTES,
@@ -322,6 +323,8 @@ int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
 int anp_route_del(struct anp_net *an, __be32 dst, u8 prefixlen,
 		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack);
 void anp_route_flush_iface(struct anp_net *an, struct anp_iface *ifc);
+/* Drop static routes of ifc whose gateway left its subnets.  RTNL. */
+void anp_route_prune(struct anp_net *an, struct anp_iface *ifc);
 /* One route as the netlink dump sees it (connected and static). */
 struct anp_route_info {
 	__be32 dst;
@@ -349,6 +352,7 @@ enum anp_ip_verdict {
 	ANP_IP_CSUM_ERROR,		/* IpInCsumErrors */
 	ANP_IP_ADDR_ERROR,		/* IpInAddrErrors */
 	ANP_IP_FRAGMENT,		/* IpReasmFails, until reassembly */
+	ANP_IP_DISCARD,			/* IpInDiscards: no memory */
 };
 
 /*

@@ -44,6 +44,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_IP_IN_ADDR_ERRORS] = "IpInAddrErrors",
 	[ANP_MIB_IP_IN_UNKNOWN_PROTOS] = "IpInUnknownProtos",
 	[ANP_MIB_IP_IN_DELIVERS] = "IpInDelivers",
+	[ANP_MIB_IP_IN_DISCARDS] = "IpInDiscards",
 	[ANP_MIB_IP_REASM_FAILS] = "IpReasmFails",
 	[ANP_MIB_IP_OUT_REQUESTS] = "IpOutRequests",
 	[ANP_MIB_IP_OUT_NO_ROUTES] = "IpOutNoRoutes",

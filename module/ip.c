@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPv4 for the ANP host: input validation and delivery, output.
+ *
+ * Input (anp_ip_rcv, from eth.c in the NAPI poll): every datagram is
+ * counted in IpInReceives, checked by anp_ip_validate() against RFC 791
+ * 3.1 and RFC 1122 3.2.1, and either dropped with exactly one counter
+ * naming the reason or delivered by protocol (IpInDelivers).
+ *
+ * Choices, each with its RFC:
+ *  - RFC 1122 3.3.4.2: weak end-system model, as Linux: a datagram for
+ *    any of the host's addresses is accepted on any interface.  Also
+ *    accepted: the limited broadcast 255.255.255.255 and the directed
+ *    broadcast of a subnet of the arrival interface (RFC 1122 3.3.6; the
+ *    obsolete all-zeros forms are not, as in Linux 6.1).
+ *  - RFC 1122 3.2.1.7: a host MUST NOT discard a datagram just because
+ *    it arrived with TTL < 2: the TTL is not checked at all on input.
+ *  - RFC 1122 3.2.1.8: options are accepted and passed over unread; the
+ *    host acts on none of them yet (no source route, record route or
+ *    timestamp processing), which only a datagram that asks for them
+ *    can notice.
+ *  - Fragments (MF or a fragment offset) are dropped and counted in
+ *    IpReasmFails until the datagram issue adds reassembly.
+ *
+ * Output (anp_ip_output): a route lookup picks the interface, next hop
+ * and source; the header gets TTL ANP_DEFAULT_TTL and DF.  DF because
+ * the host never fragments: a datagram larger than the MTU is refused
+ * with EMSGSIZE, so every datagram it sends is atomic (RFC 6864 4.1);
+ * the identification still counts up per host, which RFC 6864 allows.
+ */
+#include <kunit/visibility.h>
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <net/ip.h>
+
+#include "anp.h"
+
+/*
+ * Is addr the directed broadcast address of a subnet of ifc?  RFC 3021:
+ * /31 subnets have no broadcast address, /32 neither.  RCU.
+ */
+static bool anp_ip_subnet_bcast(struct anp_iface *ifc, __be32 addr)
+{
+	struct anp_ifaddr *ifa;
+
+	list_for_each_entry_rcu(ifa, &ifc->an->addrs, node,
+				lockdep_rtnl_is_held()) {
+		if (ifa->ifc != ifc || ifa->prefixlen > 30)
+			continue;
+		if (addr == (ifa->addr | ~anp_prefix_mask(ifa->prefixlen)))
+			return true;
+	}
+	return false;
+}
+
+enum anp_ip_verdict anp_ip_validate(struct anp_iface *ifc,
+				    struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+	unsigned int hlen, len;
+
+	skb_reset_network_header(skb);
+	/* Not even a minimal header in the frame: it was cut short. */
+	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+		return ANP_IP_TRUNCATED;
+	iph = ip_hdr(skb);
+	/* RFC 791 3.1: Version is 4. */
+	if (iph->version != 4)
+		return ANP_IP_HDR_ERROR;
+	/* RFC 791 3.1: "the minimum value for a correct header is 5". */
+	if (iph->ihl < 5)
+		return ANP_IP_HDR_ERROR;
+	/* RFC 1122 3.2.1.1 (and Linux): an IHL past the frame is bad. */
+	hlen = iph->ihl * 4;
+	if (!pskb_may_pull(skb, hlen))
+		return ANP_IP_HDR_ERROR;
+	iph = ip_hdr(skb);
+	/* RFC 791 3.1 / RFC 1122 3.2.1.2: MUST verify the checksum. */
+	if (ip_fast_csum(iph, iph->ihl))
+		return ANP_IP_CSUM_ERROR;
+	/* RFC 791 3.1: Total Length covers header and data. */
+	len = ntohs(iph->tot_len);
+	if (len < hlen)
+		return ANP_IP_HDR_ERROR;
+	if (skb->len < len)
+		return ANP_IP_TRUNCATED;
+	/* Link-layer padding past the datagram is not part of it. */
+	if (pskb_trim_rcsum(skb, len))
+		return ANP_IP_DISCARD;
+	iph = ip_hdr(skb);
+
+	/*
+	 * RFC 1122 3.2.1.3: a datagram whose source is a broadcast or
+	 * multicast address MUST be silently discarded, and a loopback
+	 * source (127/8) MUST NOT appear outside a host.
+	 */
+	if (ipv4_is_multicast(iph->saddr) || ipv4_is_lbcast(iph->saddr) ||
+	    ipv4_is_loopback(iph->saddr) ||
+	    anp_ip_subnet_bcast(ifc, iph->saddr))
+		return ANP_IP_ADDR_ERROR;
+	/* RFC 1122 3.3.4.2 (weak ES) and 3.3.6 (broadcasts): see above. */
+	if (!anp_addr_is_local(ifc->an, iph->daddr) &&
+	    !ipv4_is_lbcast(iph->daddr) &&
+	    !anp_ip_subnet_bcast(ifc, iph->daddr))
+		return ANP_IP_ADDR_ERROR;
+	/* RFC 791 3.2: MF or a non-zero offset is a fragment. */
+	if (iph->frag_off & htons(IP_MF | IP_OFFSET))
+		return ANP_IP_FRAGMENT;
+	/*
+	 * RFC 1122 3.2.1.7: no TTL check on input.  RFC 1122 3.2.1.8:
+	 * options (hlen > 20) are passed over.
+	 */
+	return ANP_IP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_validate);
+
+static void anp_ip_count_drop(struct anp_net *an, enum anp_ip_verdict v)
+{
+	switch (v) {
+	case ANP_IP_HDR_ERROR:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_HDR_ERRORS);
+		break;
+	case ANP_IP_TRUNCATED:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_TRUNCATED_PKTS);
+		break;
+	case ANP_IP_CSUM_ERROR:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_CSUM_ERRORS);
+		break;
+	case ANP_IP_ADDR_ERROR:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_ADDR_ERRORS);
+		break;
+	case ANP_IP_FRAGMENT:
+		ANP_INC_STATS(an, ANP_MIB_IP_REASM_FAILS);
+		break;
+	case ANP_IP_DISCARD:
+	default:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_DISCARDS);
+		break;
+	}
+}
+
+void anp_ip_rcv(struct anp_iface *ifc, struct sk_buff *skb)
+{
+	struct anp_net *an = ifc->an;
+	enum anp_ip_verdict v;
+	const struct iphdr *iph;
+
+	ANP_INC_STATS(an, ANP_MIB_IP_IN_RECEIVES);
+	v = anp_ip_validate(ifc, skb);
+	if (v != ANP_IP_OK) {
+		anp_ip_count_drop(an, v);
+		kfree_skb(skb);
+		return;
+	}
+	iph = ip_hdr(skb);
+	__skb_pull(skb, iph->ihl * 4);
+	skb_reset_transport_header(skb);
+
+	switch (iph->protocol) {
+	case IPPROTO_ICMP:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_DELIVERS);
+		anp_icmp_rcv(ifc, skb);
+		return;
+	default:
+		/*
+		 * RFC 1122 3.2.2.1 asks for a Protocol Unreachable here; the
+		 * host sends no ICMP errors yet (the datagram issue adds
+		 * them, with UDP and TCP delivery).  Counted and dropped.
+		 */
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_UNKNOWN_PROTOS);
+		kfree_skb(skb);
+		return;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_rcv);
+
+/* RFC 6864 4.1: per-host counter; lock-free, wraps at 2^16. */
+static __be16 anp_ip_next_id(struct anp_net *an)
+{
+	u16 old;
+
+	do {
+		old = READ_ONCE(an->ip_id);
+	} while (cmpxchg(&an->ip_id, old, (u16)(old + 1)) != old);
+	return htons(old);
+}
+
+/* The interface holding saddr, or NULL.  RCU. */
+static struct anp_iface *anp_ip_saddr_iface(struct anp_net *an, __be32 saddr)
+{
+	struct anp_ifaddr *ifa;
+
+	list_for_each_entry_rcu(ifa, &an->addrs, node,
+				lockdep_rtnl_is_held()) {
+		if (ifa->addr == saddr)
+			return ifa->ifc;
+	}
+	return NULL;
+}
+
+int anp_ip_output(struct anp_net *an, struct sk_buff *skb, __be32 saddr,
+		  __be32 daddr, u8 protocol, u8 tos)
+{
+	struct anp_route_result res = {};
+	bool bcast = false;
+	struct iphdr *iph;
+	unsigned int len;
+	int err;
+
+	rcu_read_lock();
+	if (ipv4_is_lbcast(daddr)) {
+		/*
+		 * RFC 1122 3.3.6: limited broadcast goes out on one
+		 * interface only: the one holding the chosen source, else
+		 * the one the routes would use.
+		 */
+		res.ifc = saddr ? anp_ip_saddr_iface(an, saddr) : NULL;
+		if (!res.ifc && !anp_route_lookup(an, daddr, &res))
+			saddr = saddr ?: anp_addr_select(res.ifc, daddr);
+		bcast = true;
+	} else if (!anp_route_lookup(an, daddr, &res)) {
+		bcast = res.type == ANP_ROUTE_CONNECTED &&
+			anp_ip_subnet_bcast(res.ifc, daddr);
+	}
+	if (!res.ifc) {
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_NO_ROUTES);
+		err = -ENETUNREACH;
+		goto drop;
+	}
+	if (!saddr)
+		saddr = res.saddr;
+	if (!saddr) {
+		/* A device route out of an interface with no address. */
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
+		err = -EADDRNOTAVAIL;
+		goto drop;
+	}
+
+	len = skb->len + sizeof(*iph);
+	if (len > res.ifc->dev->mtu) {
+		/* No fragmentation yet (the datagram issue adds it). */
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
+		err = -EMSGSIZE;
+		goto drop;
+	}
+	if (skb_cow_head(skb, sizeof(*iph) + ETH_HLEN)) {
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
+		err = -ENOMEM;
+		goto drop;
+	}
+
+	/* RFC 791 3.1: the header, no options. */
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = tos;
+	iph->tot_len = htons(len);
+	iph->id = anp_ip_next_id(an);
+	iph->frag_off = htons(IP_DF);
+	/* RFC 1122 3.2.1.7: a fixed default TTL, ANP_DEFAULT_TTL. */
+	iph->ttl = ANP_DEFAULT_TTL;
+	iph->protocol = protocol;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	ip_send_check(iph);
+	skb->protocol = htons(ETH_P_IP);
+
+	ANP_INC_STATS(an, ANP_MIB_IP_OUT_REQUESTS);
+	if (bcast)
+		err = anp_eth_output(res.ifc, skb, res.ifc->dev->broadcast,
+				     htons(ETH_P_IP));
+	else
+		err = anp_neigh_output(res.ifc, res.nexthop, skb);
+	rcu_read_unlock();
+	return err;
+
+drop:
+	rcu_read_unlock();
+	kfree_skb(skb);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_output);
