@@ -1,0 +1,411 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# anpctl: every command and every error path, against the ANP host of a
+# private network namespace.
+
+load helpers
+
+setup() {
+	anp_setup
+}
+
+teardown() {
+	anp_teardown
+}
+
+# ---- addresses -------------------------------------------------------
+
+@test "addr add, show, del round trip" {
+	run -0 anpctl addr show
+	[ -z "$output" ]
+
+	run -0 --separate-stderr anpctl addr add 10.77.0.2/24 dev anp0
+	[ -z "$output" ] && [ -z "$stderr" ]
+
+	run -0 anpctl addr show
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" =~ ^10\.77\.0\.2/24\ dev\ anp0\ lladdr\ ([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]]
+
+	# The host's MAC is not Linux's MAC of the device.
+	local linux_mac
+	linux_mac=$(anp_linux_mac anp0)
+	[ -n "$linux_mac" ]
+	[[ "${lines[0]}" != *"$linux_mac"* ]]
+
+	run -0 anpctl addr del 10.77.0.2/24 dev anp0
+	run -0 anpctl addr show
+	[ -z "$output" ]
+}
+
+@test "addr show dev filters by device; 'addr' alone shows" {
+	ip -n "$NS" link add anp1 type anp
+	anpctl addr add 10.77.0.2/24 dev anp0
+	anpctl addr add 10.88.0.2/24 dev anp1
+
+	run -0 anpctl addr show dev anp1
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "10.88.0.2/24 dev anp1 lladdr "* ]]
+
+	run -0 anpctl addr
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 anpctl address list
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "addr add without /LEN means /32" {
+	run -0 anpctl addr add 10.77.0.9 dev anp0
+	run -0 anpctl addr show
+	[[ "${lines[0]}" == "10.77.0.9/32 dev anp0 lladdr "* ]]
+}
+
+@test "duplicate address is rejected with the kernel's message" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+	run -1 --separate-stderr anpctl addr add 10.77.0.2/24 dev anp0
+	assert_one_line_error "anpctl: Error: address already on this device (File exists)"
+
+	# The same address on another anp device of the host.
+	ip -n "$NS" link add anp1 type anp
+	run -1 --separate-stderr anpctl addr add 10.77.0.2/16 dev anp1
+	assert_one_line_error "anpctl: Error: address already on another anp device (File exists)"
+
+	# Nothing changed.
+	run -0 anpctl addr show
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "addr del of an absent address fails with the kernel's message" {
+	run -1 --separate-stderr anpctl addr del 10.77.0.2/24 dev anp0
+	assert_one_line_error "anpctl: Error: no such address on this device (Cannot assign requested address)"
+}
+
+@test "addresses the kernel refuses (multicast, loopback, 0/8)" {
+	run -1 --separate-stderr anpctl addr add 224.0.0.1/24 dev anp0
+	assert_one_line_error "anpctl: Error: address is a multicast address (Invalid argument)"
+	run -1 --separate-stderr anpctl addr add 127.0.0.2/8 dev anp0
+	assert_one_line_error "anpctl: Error: address is a loopback address (Invalid argument)"
+	run -1 --separate-stderr anpctl addr add 0.1.2.3/8 dev anp0
+	assert_error_matches '^anpctl: Error: .*\(Invalid argument\)$'
+	run -0 anpctl addr show
+	[ -z "$output" ]
+}
+
+@test "bad prefix is named and nothing is sent" {
+	local p
+	for p in 10.0.0.300/24 10.0.0.1/33 10.0.0.1/ 10.0.0.1/-1 10.0.0.1/2x \
+		 10.0.0/24 foo /24 10.0.0.1/024; do
+		run -1 --separate-stderr anpctl addr add "$p" dev anp0
+		assert_one_line_error "anpctl: invalid prefix \"$p\""
+	done
+	run -0 anpctl addr show
+	[ -z "$output" ]
+}
+
+@test "unknown device" {
+	run -1 --separate-stderr anpctl addr add 10.77.0.2/24 dev nope0
+	assert_one_line_error 'anpctl: device "nope0" does not exist'
+	run -1 --separate-stderr anpctl addr show dev nope0
+	assert_one_line_error 'anpctl: device "nope0" does not exist'
+	run -1 --separate-stderr anpctl route add default via 10.77.0.1 dev nope0
+	assert_one_line_error 'anpctl: device "nope0" does not exist'
+}
+
+@test "a device that is not an anp device is rejected by the kernel" {
+	ip -n "$NS" link add dummy0 type dummy
+	ip -n "$NS" link add veth0 type veth peer name veth1
+	local dev
+	for dev in lo dummy0 veth0; do
+		run -1 --separate-stderr anpctl addr add 10.77.0.2/24 dev "$dev"
+		assert_one_line_error "anpctl: Error: device is not an anp device in this network namespace (No such device)"
+	done
+	run -1 --separate-stderr anpctl addr del 10.77.0.2/24 dev lo
+	assert_one_line_error "anpctl: Error: device is not an anp device in this network namespace (No such device)"
+}
+
+@test "addr add/del need CAP_NET_ADMIN; addr show does not" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+
+	run -1 --separate-stderr ip netns exec "$NS" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$ANP_BIN/anpctl" addr add 10.77.0.3/24 dev anp0
+	assert_one_line_error "anpctl: Error: Operation not permitted: addr add needs CAP_NET_ADMIN"
+
+	run -1 --separate-stderr ip netns exec "$NS" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$ANP_BIN/anpctl" addr del 10.77.0.2/24 dev anp0
+	assert_one_line_error "anpctl: Error: Operation not permitted: addr del needs CAP_NET_ADMIN"
+
+	run -1 --separate-stderr ip netns exec "$NS" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$ANP_BIN/anpctl" route add default via 10.77.0.1
+	assert_one_line_error "anpctl: Error: Operation not permitted: route add needs CAP_NET_ADMIN"
+
+	# Reading is open to everyone, and nothing was changed.
+	run -0 ip netns exec "$NS" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$ANP_BIN/anpctl" addr show
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "10.77.0.2/24 dev anp0 "* ]]
+	run -0 ip netns exec "$NS" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$ANP_BIN/anpctl" stats
+}
+
+@test "CAP_NET_ADMIN counts in the user namespace that owns the netns" {
+	# Root of a new user namespace, still in $NS (owned by the initial
+	# user namespace): not allowed.
+	run -1 --separate-stderr ip netns exec "$NS" unshare -U -r \
+		"$ANP_BIN/anpctl" addr add 10.77.0.2/24 dev anp0
+	assert_one_line_error "anpctl: Error: Operation not permitted: addr add needs CAP_NET_ADMIN"
+
+	# Root of a new user namespace in a netns that namespace owns:
+	# allowed, and the address shows there.
+	run -0 unshare -U -r -n sh -c '
+		ip link add anp0 type anp &&
+		"$0"/anpctl addr add 10.77.0.2/24 dev anp0 &&
+		"$0"/anpctl addr show' "$ANP_BIN"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "10.77.0.2/24 dev anp0 lladdr "* ]]
+
+	# ... and not in $NS.
+	run -0 anpctl addr show
+	[ -z "$output" ]
+}
+
+# ---- routes ----------------------------------------------------------
+
+@test "connected route follows the address" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+	run -0 anpctl route show
+	[ "$output" = "10.77.0.0/24 dev anp0 proto kernel scope link src 10.77.0.2" ]
+
+	# A connected route cannot be deleted on its own.
+	run -1 --separate-stderr anpctl route del 10.77.0.0/24
+	assert_error_matches '^anpctl: Error: no such static route.*\(No such process\)$'
+
+	anpctl addr del 10.77.0.2/24 dev anp0
+	run -0 anpctl route show
+	[ -z "$output" ]
+}
+
+@test "route add default via, show, del" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+
+	run -0 --separate-stderr anpctl route add default via 10.77.0.1
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -0 anpctl route show
+	assert_line_present "10.77.0.0/24 dev anp0 proto kernel scope link src 10.77.0.2"
+	assert_line_present "default via 10.77.0.1 dev anp0 proto static"
+	[ "${#lines[@]}" -eq 2 ]
+
+	# A second default route is a duplicate.
+	run -1 --separate-stderr anpctl route add default via 10.77.0.3 dev anp0
+	assert_one_line_error "anpctl: Error: a route to that destination already exists (File exists)"
+
+	run -0 anpctl route del default
+	run -0 anpctl route show
+	assert_line_absent "default via 10.77.0.1 dev anp0 proto static"
+	[ "${#lines[@]}" -eq 1 ]
+
+	run -1 --separate-stderr anpctl route del default
+	assert_error_matches '^anpctl: Error: no such static route.*\(No such process\)$'
+}
+
+@test "route add PREFIX via G dev D; del must match the gateway" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+	run -0 anpctl route add 10.0.0.0/8 via 10.77.0.1 dev anp0
+	run -0 anpctl route add 192.0.2.7 via 10.77.0.1
+	run -0 anpctl route show
+	assert_line_present "10.0.0.0/8 via 10.77.0.1 dev anp0 proto static"
+	assert_line_present "192.0.2.7 via 10.77.0.1 dev anp0 proto static"
+
+	run -1 --separate-stderr anpctl route del 10.0.0.0/8 via 10.77.0.99
+	assert_error_matches '^anpctl: Error: no such static route.*\(No such process\)$'
+	run -0 anpctl route del 10.0.0.0/8 via 10.77.0.1 dev anp0
+	run -0 anpctl route show
+	assert_line_absent "10.0.0.0/8 via 10.77.0.1 dev anp0 proto static"
+	assert_line_present "192.0.2.7 via 10.77.0.1 dev anp0 proto static"
+}
+
+@test "gateway off every connected subnet is rejected" {
+	run -1 --separate-stderr anpctl route add default via 10.77.0.1
+	assert_one_line_error "anpctl: Error: gateway is not on a connected subnet (Network is unreachable)"
+
+	anpctl addr add 10.77.0.2/24 dev anp0
+	run -1 --separate-stderr anpctl route add default via 10.99.0.1
+	assert_one_line_error "anpctl: Error: gateway is not on a connected subnet (Network is unreachable)"
+	run -1 --separate-stderr anpctl route add default via 10.99.0.1 dev anp0
+	assert_one_line_error "anpctl: Error: gateway is not on a connected subnet of that device (Network is unreachable)"
+	run -1 --separate-stderr anpctl route add default via 10.77.0.2
+	assert_one_line_error "anpctl: Error: gateway is a local address (Invalid argument)"
+	run -1 --separate-stderr anpctl route add 10.0.0.1/8 via 10.77.0.1
+	assert_one_line_error "anpctl: Error: destination has host bits set beyond the prefix (Invalid argument)"
+
+	run -0 anpctl route show
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "static route goes when the address of its gateway's subnet goes" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+	anpctl route add default via 10.77.0.1
+	anpctl addr del 10.77.0.2/24 dev anp0
+	run -0 anpctl route show
+	[ -z "$output" ]
+}
+
+@test "route with bad arguments" {
+	run -1 --separate-stderr anpctl route add 10.0.0.0/99 via 10.77.0.1
+	assert_one_line_error 'anpctl: invalid prefix "10.0.0.0/99"'
+	run -1 --separate-stderr anpctl route add default via 10.77.0.256
+	assert_one_line_error 'anpctl: invalid address "10.77.0.256"'
+	run -1 --separate-stderr anpctl route add default via 10.77.0.1 dev lo
+	assert_one_line_error "anpctl: Error: device is not an anp device in this network namespace (No such device)"
+}
+
+# ---- neighbours, counters (need Linux to talk to the host) -------------
+
+@test "neigh show lists Linux as REACHABLE after Linux pings the host" {
+	anp_link_up
+	run -0 anpctl neigh show
+	assert_line_absent "10.77.0.1 dev anp0 lladdr $(anp_linux_mac anp0) REACHABLE"
+
+	run -0 ip netns exec "$NS" ping -c 1 -W 5 10.77.0.2
+
+	run -0 anpctl neigh show
+	assert_line_present "10.77.0.1 dev anp0 lladdr $(anp_linux_mac anp0) REACHABLE"
+	run -0 anpctl neigh show dev anp0
+	assert_line_present "10.77.0.1 dev anp0 lladdr $(anp_linux_mac anp0) REACHABLE"
+	run -0 anpctl neigh
+	assert_line_present "10.77.0.1 dev anp0 lladdr $(anp_linux_mac anp0) REACHABLE"
+}
+
+@test "stats: one aligned line per counter" {
+	run -0 --separate-stderr anpctl stats
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -ge 30 ]
+	local l value col=
+	for l in "${lines[@]}"; do
+		[[ "$l" =~ ^[A-Za-z]+\ +[0-9]+$ ]] || { echo "bad line '$l'"; false; }
+		# every value starts in the same column
+		value=${l##* }
+		[ -z "$col" ] || [ $(( ${#l} - ${#value} )) -eq "$col" ] ||
+			{ echo "misaligned '$l'"; false; }
+		col=$(( ${#l} - ${#value} ))
+	done
+	printf '%s\n' "$output" | grep -Eq '^IpInReceives +[0-9]+$'
+	printf '%s\n' "$output" | grep -Eq '^ArpInRequests +[0-9]+$'
+	printf '%s\n' "$output" | grep -Eq '^IcmpInEchos +0$'
+	printf '%s\n' "$output" | grep -Eq '^IcmpOutEchoReps +0$'
+}
+
+@test "stats counters increase after pings; -z hides zeros" {
+	anp_link_up
+	local echos0 reps0 ipin0
+	echos0=$(anp_stat IcmpInEchos)
+	reps0=$(anp_stat IcmpOutEchoReps)
+	ipin0=$(anp_stat IpInReceives)
+
+	run -0 ip netns exec "$NS" ping -c 3 -i 0.2 -W 5 10.77.0.2
+
+	local echos1 reps1 ipin1
+	echos1=$(anp_stat IcmpInEchos)
+	reps1=$(anp_stat IcmpOutEchoReps)
+	ipin1=$(anp_stat IpInReceives)
+	[ "$echos1" -ge $((echos0 + 3)) ]
+	[ "$reps1" -ge $((reps0 + 3)) ]
+	[ "$ipin1" -ge $((ipin0 + 3)) ]
+
+	run -0 anpctl stats -z
+	printf '%s\n' "$output" | grep -Eq "^IcmpInEchos +$echos1\$"
+	printf '%s\n' "$output" | grep -Eq "^IcmpOutEchoReps +$reps1\$"
+	[ "${#lines[@]}" -ge 3 ]
+	[ -z "$(printf '%s\n' "$output" | grep -E ' 0$')" ]
+	# and without -z the zero counters are there
+	run -0 anpctl stats
+	[ -n "$(printf '%s\n' "$output" | grep -E ' 0$')" ]
+}
+
+@test "stats are per network namespace" {
+	anp_link_up
+	run -0 ip netns exec "$NS" ping -c 1 -W 5 10.77.0.2
+	[ "$(anp_stat IcmpInEchos)" -ge 1 ]
+
+	local other
+	other=$(anp_ns_name other)
+	anp_ns_create "$other"
+	local n
+	n=$(ANPCTL_NS=$other anp_stat IcmpInEchos)
+	anp_ns_delete "$other"
+	[ "$n" -eq 0 ]
+}
+
+# ---- dumps larger than one netlink message buffer ----------------------
+
+@test "addr and route dumps of hundreds of entries come back whole" {
+	local i
+	for i in $(seq 1 250); do
+		anpctl addr add "10.$((100 + i / 200)).$((i % 200)).1/24" dev anp0
+	done
+	for i in $(seq 1 250); do
+		anpctl route add "172.16.$i.0/24" via "10.100.1.2"
+	done
+
+	run -0 anpctl addr show
+	[ "${#lines[@]}" -eq 250 ]
+	[ "$(printf '%s\n' "$output" | sort -u | wc -l)" -eq 250 ]
+	printf '%s\n' "$output" | grep -q '^10\.100\.1\.1/24 dev anp0 lladdr '
+	printf '%s\n' "$output" | grep -q '^10\.101\.50\.1/24 dev anp0 lladdr '
+	printf '%s\n' "$output" | grep -q '^10\.101\.0\.1/24 dev anp0 lladdr '
+
+	run -0 anpctl route show
+	[ "${#lines[@]}" -eq 500 ]
+	[ "$(printf '%s\n' "$output" | sort -u | wc -l)" -eq 500 ]
+	assert_line_present "10.101.50.0/24 dev anp0 proto kernel scope link src 10.101.50.1"
+	assert_line_present "172.16.250.0/24 via 10.100.1.2 dev anp0 proto static"
+	assert_line_present "172.16.1.0/24 via 10.100.1.2 dev anp0 proto static"
+}
+
+# ---- usage -----------------------------------------------------------
+
+@test "help, --help, -h and -V" {
+	run -0 "$ANP_BIN/anpctl" help
+	[[ "${lines[0]}" == "Usage: anpctl"* ]]
+	[[ "$output" == *"Exit status"* ]]
+	run -0 "$ANP_BIN/anpctl" --help
+	[[ "${lines[0]}" == "Usage: anpctl"* ]]
+	run -0 "$ANP_BIN/anpctl" -h
+	[[ "${lines[0]}" == "Usage: anpctl"* ]]
+	run -0 "$ANP_BIN/anpctl" -V
+	[[ "$output" =~ ^anpctl\ [0-9] ]]
+	run -0 "$ANP_BIN/anpctl" --version
+}
+
+@test "usage errors exit 2 with one line" {
+	run -2 --separate-stderr anpctl
+	assert_one_line_error 'anpctl: missing OBJECT (try "anpctl help")'
+	run -2 --separate-stderr anpctl frob
+	assert_one_line_error 'anpctl: unknown object "frob" (try "anpctl help")'
+	run -2 --separate-stderr anpctl addr frob
+	assert_one_line_error 'anpctl: addr: unknown command "frob" (try "anpctl help")'
+	run -2 --separate-stderr anpctl addr add 10.77.0.2/24
+	assert_one_line_error 'anpctl: addr add: missing "dev NAME" (try "anpctl help")'
+	run -2 --separate-stderr anpctl addr add dev anp0
+	assert_one_line_error 'anpctl: addr add: missing PREFIX (try "anpctl help")'
+	run -2 --separate-stderr anpctl addr add 10.77.0.2/24 dev
+	assert_one_line_error 'anpctl: addr add: "dev" needs an argument (try "anpctl help")'
+	run -2 --separate-stderr anpctl addr add 10.77.0.2/24 10.77.0.3/24 dev anp0
+	assert_one_line_error 'anpctl: addr add: unexpected argument "10.77.0.3/24" (try "anpctl help")'
+	run -2 --separate-stderr anpctl addr show dev anp0 dev anp0
+	assert_one_line_error 'anpctl: addr show: "dev" given twice (try "anpctl help")'
+	run -2 --separate-stderr anpctl route add default
+	assert_one_line_error 'anpctl: route add: missing "via GATEWAY" (try "anpctl help")'
+	run -2 --separate-stderr anpctl route add via 10.77.0.1
+	assert_one_line_error 'anpctl: route add: missing destination ("default" or PREFIX) (try "anpctl help")'
+	run -2 --separate-stderr anpctl neigh flush
+	assert_one_line_error 'anpctl: neigh: unknown command "flush" (try "anpctl help")'
+	run -2 --separate-stderr anpctl stats -x
+	assert_one_line_error 'anpctl: stats: unexpected argument "-x" (try "anpctl help")'
+
+	# None of it reached the host.
+	run -0 anpctl addr show
+	[ -z "$output" ]
+}
