@@ -348,13 +348,14 @@ void anp_neigh_update(struct anp_iface *ifc, __be32 ip, const u8 *mac,
 	u8 lladdr[ETH_ALEN] __aligned(2);
 	struct anp_net *an = ifc->an;
 	struct anp_neigh_table *t = &an->neigh;
+	struct sk_buff_head pending, drops;
 	unsigned long now = jiffies;
-	struct sk_buff_head pending;
 	struct sk_buff *skb;
 	struct anp_neigh *n;
 
 	memcpy(lladdr, mac, ETH_ALEN);
 	__skb_queue_head_init(&pending);
+	__skb_queue_head_init(&drops);
 
 	spin_lock_bh(&t->lock);
 	if (anp_neigh_ifc_gone(ifc))
@@ -367,7 +368,7 @@ void anp_neigh_update(struct anp_iface *ifc, __be32 ip, const u8 *mac,
 		if (!create)
 			goto out;
 		/* A full table (counted there) leaves nothing to flush. */
-		n = anp_neigh_create(an, ifc, ip, now, &pending);
+		n = anp_neigh_create(an, ifc, ip, now, &drops);
 		if (!n)
 			goto out;
 	}
@@ -397,6 +398,9 @@ void anp_neigh_update(struct anp_iface *ifc, __be32 ip, const u8 *mac,
 out:
 	spin_unlock_bh(&t->lock);
 
+	/* An evicted entry is STALE or FAILED: its queue is empty. */
+	WARN_ON_ONCE(!skb_queue_empty(&drops));
+	anp_neigh_drop_list(&drops, SKB_DROP_REASON_NEIGH_DEAD);
 	while ((skb = __skb_dequeue(&pending)))
 		anp_eth_output(ifc, skb, lladdr, htons(ETH_P_IP));
 }
