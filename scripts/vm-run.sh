@@ -36,6 +36,40 @@ kernel=stock mem= smp= out= timeout= append= verbose=0
 die() { echo "vm-run: $*" >&2; exit 125; }
 usage() { sed -n '3,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 125; }
 
+# stock_vmlinux VMLINUZ KVER: prints the path of the uncompressed vmlinux
+# (cached in build/vm/) when it can be extracted and has a PVH entry note:
+# QEMU then starts it directly, skipping the decompression of the xz image
+# in emulated code (about 4 s under TCG).  Else prints VMLINUZ.
+stock_vmlinux() {
+	local img=$ROOT/build/vm/vmlinux-$2
+	if [ ! -s "$img" ]; then
+		mkdir -p "$ROOT/build/vm"
+		python3 - "$1" "$img.tmp.$$" <<'PY' 2>/dev/null && mv "$img.tmp.$$" "$img" || rm -f "$img.tmp.$$"
+import gzip, lzma, sys
+data = open(sys.argv[1], 'rb').read()
+for magic, dec in ((b'\xfd7zXZ\x00', lambda b: lzma.LZMADecompressor().decompress(b)),
+                   (b'\x1f\x8b\x08', lambda b: gzip.GzipFile(fileobj=__import__('io').BytesIO(b)).read())):
+    off = data.find(magic)
+    if off < 0:
+        continue
+    try:
+        out = dec(data[off:])
+    except Exception:
+        continue
+    if out[:4] == b'\x7fELF':
+        open(sys.argv[2], 'wb').write(out)
+        sys.exit(0)
+sys.exit(1)
+PY
+	fi
+	# XEN_ELFNOTE_PHYS32_ENTRY (18): the PVH entry point QEMU needs.
+	if [ -s "$img" ] && readelf -n "$img" 2>/dev/null | grep -q '(0x00000012)'; then
+		echo "$img"
+	else
+		echo "$1"
+	fi
+}
+
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?}; shift 2 ;;
@@ -58,6 +92,7 @@ stock)
 	kver=$("$ROOT/scripts/stock-kver.sh") || die "cannot tell the stock kernel version"
 	bzimage=/boot/vmlinuz-$kver
 	[ -r "$bzimage" ] || die "no $bzimage: run scripts/install-deps.sh"
+	bzimage=$(stock_vmlinux "$bzimage" "$kver")
 	initrd=$("$ROOT/scripts/vm/build-initramfs.sh" "$kver") || die "initramfs build failed"
 	: "${mem:=1024}" "${timeout:=1800}"
 	;;

@@ -73,4 +73,6 @@ fi
 (cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) |
 	gzip -1 > "$tmp/initramfs.cpio.gz"
 mv "$tmp/initramfs.cpio.gz" "$out"
+# Older builds for this kernel are stale.
+find "$ROOT/build/vm" -maxdepth 1 -name "initramfs-$kver-*.cpio.gz" ! -path "$out" -mmin +10 -delete
 echo "$out"
