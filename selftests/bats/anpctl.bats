@@ -83,8 +83,10 @@ teardown() {
 	assert_one_line_error "anpctl: Error: address is a multicast address (Invalid argument)"
 	run -1 --separate-stderr anpctl addr add 127.0.0.2/8 dev anp0
 	assert_one_line_error "anpctl: Error: address is a loopback address (Invalid argument)"
-	run -1 --separate-stderr anpctl addr add 0.1.2.3/8 dev anp0
+	run -1 --separate-stderr anpctl addr add 0.0.0.0/8 dev anp0
 	assert_error_matches '^anpctl: Error: .*\(Invalid argument\)$'
+	run -1 --separate-stderr anpctl addr add 255.255.255.255/32 dev anp0
+	assert_one_line_error "anpctl: Error: address is the limited broadcast address (Invalid argument)"
 	run -0 anpctl addr show
 	[ -z "$output" ]
 }
@@ -151,15 +153,17 @@ teardown() {
 }
 
 @test "CAP_NET_ADMIN counts in the user namespace that owns the netns" {
+	# (anp_unchrooted: the test VM runs tests in a chroot, where
+	# unshare -U fails.)
 	# Root of a new user namespace, still in $NS (owned by the initial
 	# user namespace): not allowed.
-	run -1 --separate-stderr ip netns exec "$NS" unshare -U -r \
-		"$ANP_BIN/anpctl" addr add 10.77.0.2/24 dev anp0
+	ANP_UNCHROOT_NETNS=$NS run -1 --separate-stderr anp_unchrooted \
+		unshare -U -r "$ANP_BIN/anpctl" addr add 10.77.0.2/24 dev anp0
 	assert_one_line_error "anpctl: Error: Operation not permitted: addr add needs CAP_NET_ADMIN"
 
 	# Root of a new user namespace in a netns that namespace owns:
 	# allowed, and the address shows there.
-	run -0 unshare -U -r -n sh -c '
+	run -0 anp_unchrooted unshare -U -r -n sh -c '
 		ip link add anp0 type anp &&
 		"$0"/anpctl addr add 10.77.0.2/24 dev anp0 &&
 		"$0"/anpctl addr show' "$ANP_BIN"
@@ -341,13 +345,18 @@ teardown() {
 # ---- dumps larger than one netlink message buffer ----------------------
 
 @test "addr and route dumps of hundreds of entries come back whole" {
-	local i
+	# 250 addresses (and so 250 connected routes) and 250 static routes:
+	# about 30 KiB of route dump, more than one netlink dump message
+	# holds, so the dumps come in several parts.
+	local i batch=$BATS_TEST_TMPDIR/batch
 	for i in $(seq 1 250); do
-		anpctl addr add "10.$((100 + i / 200)).$((i % 200)).1/24" dev anp0
-	done
+		echo "addr add 10.$((100 + i / 200)).$((i % 200)).1/24 dev anp0"
+	done >"$batch"
 	for i in $(seq 1 250); do
-		anpctl route add "172.16.$i.0/24" via "10.100.1.2"
-	done
+		echo "route add 172.16.$i.0/24 via 10.100.1.2"
+	done >>"$batch"
+	run -0 --separate-stderr anpctl -b "$batch"
+	[ -z "$stderr" ]
 
 	run -0 anpctl addr show
 	[ "${#lines[@]}" -eq 250 ]
@@ -362,6 +371,52 @@ teardown() {
 	assert_line_present "10.101.50.0/24 dev anp0 proto kernel scope link src 10.101.50.1"
 	assert_line_present "172.16.250.0/24 via 10.100.1.2 dev anp0 proto static"
 	assert_line_present "172.16.1.0/24 via 10.100.1.2 dev anp0 proto static"
+
+	# The same through the dev filter.
+	run -0 anpctl route show dev anp0
+	[ "${#lines[@]}" -eq 500 ]
+}
+
+@test "-b runs a batch and stops at the first failing line" {
+	local batch=$BATS_TEST_TMPDIR/batch
+	cat >"$batch" <<-EOF
+		# a comment
+
+		addr add 10.77.0.2/24 dev anp0
+		route add default via 10.77.0.1
+		addr add 10.77.0.2/24 dev anp0
+		addr add 10.77.0.3/24 dev anp0
+	EOF
+	run -1 --separate-stderr anpctl -b "$batch"
+	assert_one_line_error "anpctl: $batch:5: Error: address already on this device (File exists)"
+	run -0 anpctl addr show
+	[ "${#lines[@]}" -eq 1 ]
+	run -0 anpctl route show
+	[ "${#lines[@]}" -eq 2 ]
+
+	# From standard input, with output.
+	run -0 --separate-stderr anpctl -b - <<-EOF
+		addr show
+		route show
+	EOF
+	[ "${#lines[@]}" -eq 3 ]
+
+	printf 'addr frob\n' >"$batch"
+	run -2 --separate-stderr anpctl -b "$batch"
+	assert_one_line_error "anpctl: $batch:1: addr: unknown command \"frob\" (try \"anpctl help\")"
+}
+
+@test "-n with a namespace that does not exist" {
+	run -1 --separate-stderr "$ANP_BIN/anpctl" -n nonexistent-ns addr show
+	assert_one_line_error 'anpctl: network namespace "nonexistent-ns" does not exist (No such file or directory)'
+}
+
+@test "plain anpctl inside the namespace (ip netns exec)" {
+	run -0 ip netns exec "$NS" "$ANP_BIN/anpctl" addr add 10.77.0.2/24 dev anp0
+	run -0 ip netns exec "$NS" "$ANP_BIN/anpctl" addr show
+	[[ "${lines[0]}" == "10.77.0.2/24 dev anp0 lladdr "* ]]
+	run -0 anpctl addr show
+	[[ "${lines[0]}" == "10.77.0.2/24 dev anp0 lladdr "* ]]
 }
 
 # ---- usage -----------------------------------------------------------
@@ -404,6 +459,10 @@ teardown() {
 	assert_one_line_error 'anpctl: neigh: unknown command "flush" (try "anpctl help")'
 	run -2 --separate-stderr anpctl stats -x
 	assert_one_line_error 'anpctl: stats: unexpected argument "-x" (try "anpctl help")'
+	run -2 --separate-stderr anpctl -q addr show
+	assert_one_line_error 'anpctl: unknown option "-q" (try "anpctl help")'
+	run -2 --separate-stderr "$ANP_BIN/anpctl" -n
+	assert_one_line_error 'anpctl: option "-n" needs an argument (try "anpctl help")'
 
 	# None of it reached the host.
 	run -0 anpctl addr show

@@ -1,21 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
-// anpctl: configure the ANP host of the current network namespace over
-// the "anp" generic netlink family, in the manner of ip(8).
+// anpctl: configure the ANP host of a network namespace over the "anp"
+// generic netlink family, in the manner of ip(8).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <string>
+
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "genl.hpp"
 
 namespace {
 
+using anpctl::Args;
+using anpctl::Failure;
+using anpctl::UsageError;
+
 constexpr const char *version = "0.1";
 
 constexpr const char *usage_text =
-	"Usage: anpctl OBJECT COMMAND [ARGS]\n"
+	"Usage: anpctl [-n NETNS] OBJECT COMMAND [ARGS]\n"
+	"       anpctl [-n NETNS] -b FILE\n"
 	"\n"
 	"Configure the ANP host (the second TCP/IP host behind the anp\n"
 	"devices) of the current network namespace.\n"
@@ -37,56 +49,151 @@ constexpr const char *usage_text =
 	"type anp).  \"show\" may be written \"list\" or \"ls\", \"del\" \"delete\";\n"
 	"\"addr\", \"route\" and \"neigh\" alone mean \"... show\".\n"
 	"\n"
+	"Options:\n"
+	"  -n NETNS   act in network namespace NETNS (a name under /run/netns,\n"
+	"             or a path), as ip -n does\n"
+	"  -b FILE    run the commands of FILE (\"-\": standard input), one per\n"
+	"             line; blank lines and lines starting with # are skipped.\n"
+	"             Stops at the first failing line; the lines before it stay\n"
+	"             applied (each line is one request, as with ip -batch)\n"
+	"\n"
 	"add and del need CAP_NET_ADMIN in the namespace; show and stats do not.\n"
+	"Every add or del is a single netlink request: it is applied whole or\n"
+	"not at all.\n"
 	"\n"
 	"Exit status: 0 success; 1 failure (bad address or prefix, unknown\n"
 	"device, kernel rejection, anp module not loaded); 2 usage error.\n";
 
-int usage_error(const std::string &msg)
+void run_command(const std::string &object, const Args &args)
 {
-	std::fprintf(stderr, "anpctl: %s (try \"anpctl help\")\n", msg.c_str());
-	return 2;
+	if (object == "addr" || object == "address")
+		anpctl::cmd_addr(args);
+	else if (object == "route")
+		anpctl::cmd_route(args);
+	else if (object == "neigh" || object == "neighbour" ||
+		 object == "neighbor")
+		anpctl::cmd_neigh(args);
+	else if (object == "stats")
+		anpctl::cmd_stats(args);
+	else
+		throw UsageError("unknown object \"" + object + "\"");
+}
+
+void enter_netns(const std::string &name)
+{
+	std::string path = name.find('/') == std::string::npos ?
+			   "/run/netns/" + name : name;
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		throw Failure("network namespace \"" + name + "\" does not exist (" +
+			      std::strerror(errno) + ")");
+	int err = setns(fd, CLONE_NEWNET);
+	int saved = errno;
+	close(fd);
+	if (err)
+		throw Failure("cannot enter network namespace \"" + name +
+			      "\": " + std::strerror(saved));
+}
+
+// Runs every line of a batch file; the first failure ends the batch and
+// is reported with its line number.
+void run_batch(const std::string &file)
+{
+	std::ifstream in;
+	std::istream *is = &std::cin;
+	if (file != "-") {
+		in.open(file);
+		if (!in)
+			throw Failure("cannot open \"" + file + "\": " +
+				      std::strerror(errno));
+		is = &in;
+	}
+
+	std::string line;
+	for (unsigned int lineno = 1; std::getline(*is, line); lineno++) {
+		std::istringstream words(line);
+		Args args;
+		for (std::string w; words >> w;)
+			args.push_back(w);
+		if (args.empty() || args[0][0] == '#')
+			continue;
+
+		std::string where = file + ":" + std::to_string(lineno) + ": ";
+		try {
+			run_command(args[0], Args(args.begin() + 1, args.end()));
+		} catch (const UsageError &e) {
+			throw UsageError(where + e.what());
+		} catch (const Failure &e) {
+			throw Failure(where + e.what());
+		}
+		std::fflush(stdout);
+	}
+	if (is->bad())
+		throw Failure("cannot read \"" + file + "\"");
+}
+
+int run(int argc, char **argv)
+{
+	int i = 1;
+	std::string batch;
+	bool have_batch = false;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		std::string opt = argv[i];
+
+		if (opt == "-h" || opt == "--help") {
+			std::fputs(usage_text, stdout);
+			return 0;
+		}
+		if (opt == "-V" || opt == "--version") {
+			std::printf("anpctl %s (generic netlink family \"%s\" "
+				    "version %d)\n", version, ANP_GENL_NAME,
+				    ANP_GENL_VERSION);
+			return 0;
+		}
+		if (opt != "-n" && opt != "-netns" && opt != "-b" &&
+		    opt != "-batch")
+			throw UsageError("unknown option \"" + opt + "\"");
+		if (i + 1 >= argc)
+			throw UsageError("option \"" + opt + "\" needs an argument");
+		if (opt == "-n" || opt == "-netns") {
+			enter_netns(argv[++i]);
+		} else {
+			batch = argv[++i];
+			have_batch = true;
+		}
+	}
+
+	if (have_batch) {
+		if (i < argc)
+			throw UsageError("-b takes no OBJECT");
+		run_batch(batch);
+		return 0;
+	}
+	if (i >= argc)
+		throw UsageError("missing OBJECT");
+
+	std::string object = argv[i];
+	if (object == "help") {
+		std::fputs(usage_text, stdout);
+		return 0;
+	}
+	run_command(object, Args(argv + i + 1, argv + argc));
+	return 0;
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-	using namespace anpctl;
-
-	if (argc < 2)
-		return usage_error("missing OBJECT");
-
-	std::string object = argv[1];
-	Args args(argv + 2, argv + argc);
+	int status;
 
 	try {
-		if (object == "help" || object == "-h" || object == "--help") {
-			std::fputs(usage_text, stdout);
-			return 0;
-		}
-		if (object == "-V" || object == "--version") {
-			std::printf("anpctl %s (generic netlink family \"%s\" "
-				    "version %d)\n", version, ANP_GENL_NAME,
-				    ANP_GENL_VERSION);
-			return 0;
-		}
-		if (object == "addr" || object == "address")
-			cmd_addr(args);
-		else if (object == "route")
-			cmd_route(args);
-		else if (object == "neigh" || object == "neighbour" ||
-			 object == "neighbor")
-			cmd_neigh(args);
-		else if (object == "stats")
-			cmd_stats(args);
-		else
-			return usage_error("unknown object \"" + object + "\"");
+		status = run(argc, argv);
 	} catch (const UsageError &e) {
-		return usage_error(e.what());
-	} catch (const Failure &e) {
-		std::fprintf(stderr, "anpctl: %s\n", e.what());
-		return 1;
+		std::fprintf(stderr, "anpctl: %s (try \"anpctl help\")\n",
+			     e.what());
+		return 2;
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "anpctl: %s\n", e.what());
 		return 1;
@@ -97,5 +204,5 @@ int main(int argc, char **argv)
 			     std::strerror(errno));
 		return 1;
 	}
-	return 0;
+	return status;
 }
