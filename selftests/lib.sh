@@ -4,6 +4,7 @@
 # Shared helpers for the AF_ANP selftests (sourced, not run).
 #
 #   anp_run_tests t_a t_b ...   TAP 13 driver: one test point per function
+#                               (ANP_TESTS="a b" in the environment: only those)
 #   expect DESC CMD...          records a failure and goes on
 #   fail MSG / skip REASON      end a test function: return $(fail ...)
 #   anp_ns_create VAR           new netns (unique name) in $VAR, torn down
@@ -101,7 +102,7 @@ expect()
 	if "$@"; then
 		return 0
 	fi
-	echo "# FAIL: $desc"
+	diag "FAIL: $desc"
 	TEST_FAILED=1
 	return 1
 }
@@ -113,7 +114,7 @@ expect_fail()
 
 	shift
 	if "$@"; then
-		echo "# FAIL: $desc (succeeded, must fail)"
+		diag "FAIL: $desc (succeeded, must fail)"
 		TEST_FAILED=1
 		return 1
 	fi
@@ -124,7 +125,7 @@ expect_fail()
 # `... || { fail "..."; return 1; }`).
 fail()
 {
-	echo "# FAIL: $*"
+	diag "FAIL: $*"
 	TEST_FAILED=1
 	return 1
 }
@@ -159,8 +160,15 @@ expect_ge()
 # failed, 4 all skipped.
 anp_run_tests()
 {
-	local n=0 nfail=0 nskip=0 t rc name
+	local n=0 nfail=0 nskip=0 t rc name sel=()
 
+	# ANP_TESTS="name1 name2": run only those (names without t_).
+	if [ -n "${ANP_TESTS:-}" ]; then
+		for t in "$@"; do
+			[[ " $ANP_TESTS " == *" ${t#t_} "* ]] && sel+=("$t")
+		done
+		set -- "${sel[@]}"
+	fi
 	echo "TAP version 13"
 	echo "1..$#"
 	for t in "$@"; do

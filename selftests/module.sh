@@ -142,8 +142,9 @@ t_socket_autoload()
 	fi
 	expect "anp not loaded before socket()" test ! -d /sys/module/anp
 
-	expect "socket(AF_ANP, SOCK_DGRAM, 0) loads anp" \
-		"$ANP_CONFORMANCE" --case socket-autoload
+	# Its TAP goes to a file: nested TAP would confuse the runner.
+	"$ANP_CONFORMANCE" --case socket-autoload > "$ANP_TMPDIR/autoload.tap" 2>&1 ||
+		fail "socket(AF_ANP, SOCK_DGRAM, 0) did not load anp: $(cat "$ANP_TMPDIR/autoload.tap")"
 	expect "anp is live after socket()" anp_module_loaded
 
 	# The autoloaded module is $ANP_KO's copy: leave it loaded.
