@@ -67,7 +67,7 @@ esac
 # --- splat scan -----------------------------------------------------------
 # A splat starts at a line matching HEAD; lines matching only "Call Trace"
 # count when no HEAD line precedes them within the report.
-HEAD='Oops|BUG:|kernel BUG at|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|INFO: .*lock|lockdep|DEBUG_LOCKS_WARN_ON|unreferenced object|general protection|Kernel panic|stack-protector|unregister_netdevice: waiting for|leaked reference|refcount_t:|list_(add|del) corruption'
+HEAD='Oops|BUG:|kernel BUG at|WARNING:|KASAN:|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|INFO: .*lock|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON|unreferenced object|general protection|Kernel panic|stack-protector|unregister_netdevice: waiting for|leaked reference|refcount_t:|list_(add|del) corruption'
 scan_splats() {
 	local kernel=$1 file n
 	for file in "$2/dmesg.txt" "$2/kmemleak.txt"; do

@@ -16,7 +16,7 @@
 #                         debug: scripts/debug-kernel.sh's bzImage (must be
 #                         built already).  Default stock.
 #   --mem MB              guest memory (default 1024 stock, 2048 debug)
-#   --smp N               vCPUs (default: min(2, nproc))
+#   --smp N               vCPUs (default: min(2, nproc); debug: 1)
 #   --out DIR             host directory shared writable at /out (default: a
 #                         temporary directory, removed at the end).  After
 #                         the run it holds rc, dmesg.txt (the kernel log at
@@ -101,9 +101,11 @@ debug)
 		die "the debug kernel is not built: run scripts/debug-kernel.sh"
 	bzimage=$kdir/arch/x86/boot/bzImage
 	initrd=$("$ROOT/scripts/vm/build-initramfs.sh" none) || die "initramfs build failed"
-	# Report every KASAN error, not only the first.
-	append="kasan_multi_shot $append"
-	: "${mem:=2048}" "${timeout:=5400}"
+	# Report every KASAN error, not only the first; no dummy0 (the
+	# stock kernel's dummy is a module, not loaded at boot).
+	append="kasan_multi_shot dummy.numdummies=0 $append"
+	# The debug kernel has no ACPI: it sees one CPU whatever -smp says.
+	: "${mem:=2048}" "${timeout:=5400}" "${smp:=1}"
 	;;
 *) die "--kernel must be stock or debug" ;;
 esac
