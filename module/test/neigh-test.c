@@ -523,6 +523,50 @@ static void neigh_test_walk_resume(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rounds, 5U);
 }
 
+/*
+ * The real clock: a new INCOMPLETE entry schedules the table's work
+ * within ANP_NEIGH_RETRANS, and the work, run now, keeps itself queued
+ * while an entry is INCOMPLETE; stopping it leaves nothing queued.
+ */
+static void neigh_test_work_scheduled(struct kunit *test)
+{
+	struct delayed_work *dw;
+	unsigned long before;
+	struct t_env e;
+
+	t_env_setup(test, &e);
+	dw = &e.an->neigh.gc_work;
+	spin_lock_bh(&e.an->neigh.lock);
+	e.an->neigh.stopped = false;
+	spin_unlock_bh(&e.an->neigh.lock);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(dw));
+
+	before = jiffies;
+	KUNIT_EXPECT_EQ(test, t_out(test, &e, PEER_IP, 1), 0);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(dw));
+	KUNIT_EXPECT_TRUE(test, time_before_eq(READ_ONCE(dw->timer.expires),
+					       jiffies + ANP_NEIGH_RETRANS));
+	KUNIT_EXPECT_TRUE(test, time_after_eq(READ_ONCE(dw->timer.expires),
+					      before));
+
+	/* Run it now and wait for it. */
+	mod_delayed_work(system_wq, dw, 0);
+	flush_delayed_work(dw);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(dw));
+	KUNIT_EXPECT_EQ(test, t_state(e.an, T_IFINDEX, PEER_IP, NULL),
+			ANP_NEIGH_INCOMPLETE);
+
+	spin_lock_bh(&e.an->neigh.lock);
+	e.an->neigh.stopped = true;
+	spin_unlock_bh(&e.an->neigh.lock);
+	cancel_delayed_work_sync(dw);
+	/* Stopped: a new entry queues nothing. */
+	KUNIT_EXPECT_EQ(test, t_out(test, &e, ANP_TEST_IP(10, 0, 0, 7), 2),
+			0);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(dw));
+	anp_test_tx_purge(e.t);
+}
+
 static struct kunit_case anp_neigh_cases[] = {
 	KUNIT_CASE(neigh_test_insert_lookup),
 	KUNIT_CASE(neigh_test_reachable_to_stale),
@@ -534,6 +578,7 @@ static struct kunit_case anp_neigh_cases[] = {
 	KUNIT_CASE(neigh_test_flush_iface),
 	KUNIT_CASE(neigh_test_bcast_mcast),
 	KUNIT_CASE(neigh_test_walk_resume),
+	KUNIT_CASE(neigh_test_work_scheduled),
 	{}
 };
 
