@@ -20,6 +20,7 @@
 # after every suite; a failing unload is a failed test point.  On the
 # debug kernel kmemleak is scanned at the end (report in /out/kmemleak.txt).
 #
+# ANP_SUITES="kunit bats ..." runs only those suites (default: all).
 # Environment given to the suites: ANP_KO, ANP_KUNIT_KO (debug only),
 # ANP_BIN, ANP_KERNEL (stock|debug, set by vm-run.sh).
 set -uo pipefail
@@ -127,7 +128,7 @@ run_kunit() {
 	# "    ok I case" (4 spaces: a case; 8: a parameter, not counted).
 	dmesg -t | sed -n '/anp-tests: kunit start/,/anp-tests: kunit end/p' > "$raw"
 	awk -v rc="$rc" '
-	/^    # Subtest: / { s = substr($0, 17); suites++; next }
+	/^    # Subtest: / { s = substr($0, 16); suites++; next }
 	/^    1\.\.[0-9]+/ { plan[s] = substr($0, 8) + 0; next }
 	/^    (not ok|ok) [0-9]+ / {
 		line = substr($0, 5); isnot = (line ~ /^not ok/)
@@ -179,9 +180,11 @@ run_selftests() {
 			continue
 		fi
 		rc=0
+		t0=$(date +%s)
 		(cd selftests && timeout -k 10 "$prog_timeout" "./$p") > "$log" 2>&1 < /dev/null || rc=$?
 		[ $rc != 124 ] || echo "# TIMEOUT after ${prog_timeout}s" >> "$log"
 		normalise selftests "$name" $rc < "$log" >> "$tap"
+		say "selftests: $p: exit $rc, $(( $(date +%s) - t0 )) s"
 		unload_anp "$tap" "after $name"
 	done
 }
@@ -231,7 +234,7 @@ if [ "$ANP_KERNEL" = debug ] && [ -w "$KMEMLEAK" ]; then
 	echo clear > "$KMEMLEAK"
 fi
 
-for s in kunit selftests bats conformance; do
+for s in ${ANP_SUITES:-kunit selftests bats conformance}; do
 	say "suite $s: start ($(cut -d' ' -f1 /proc/uptime) s since boot)"
 	kmsg "suite $s start"
 	"run_$s"
