@@ -114,6 +114,8 @@ build_module() {
 		--exclude='Module.symvers' --exclude='*.a' \
 		"$ROOT/module" "$ROOT/uapi" "$out/"
 	cp "$ROOT/Kbuild" "$out/Kbuild"
+	# No stale module may survive a failed build.
+	rm -f "$out/module/anp.ko" "$out/module/test/anp_kunit.ko"
 	log "building the module against the debug kernel in $out"
 	make -C "$KDIR" M="$out" -j"$JOBS" modules >&2 ||
 		die "module build against the debug kernel failed"
