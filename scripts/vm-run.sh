@@ -16,7 +16,7 @@
 #                         debug: scripts/debug-kernel.sh's bzImage (must be
 #                         built already).  Default stock.
 #   --mem MB              guest memory (default 1024 stock, 2048 debug)
-#   --smp N               vCPUs (default: min(2, nproc); debug: 1)
+#   --smp N               vCPUs (default: min(2, nproc))
 #   --out DIR             host directory shared writable at /out (default: a
 #                         temporary directory, removed at the end).  After
 #                         the run it holds rc, dmesg.txt (the kernel log at
@@ -100,12 +100,17 @@ debug)
 	kdir=$("$ROOT/scripts/debug-kernel.sh" --print) ||
 		die "the debug kernel is not built: run scripts/debug-kernel.sh"
 	bzimage=$kdir/arch/x86/boot/bzImage
+	# With a PVH entry note QEMU boots vmlinux without decompressing.
+	if readelf -n "$kdir/vmlinux" 2>/dev/null | grep -q '(0x00000012)'; then
+		bzimage=$kdir/vmlinux
+	fi
 	initrd=$("$ROOT/scripts/vm/build-initramfs.sh" none) || die "initramfs build failed"
 	# Report every KASAN error, not only the first; no dummy0 (the
 	# stock kernel's dummy is a module, not loaded at boot).
 	append="kasan_multi_shot dummy.numdummies=0 $append"
-	# The debug kernel has no ACPI: it sees one CPU whatever -smp says.
-	: "${mem:=2048}" "${timeout:=5400}" "${smp:=1}"
+	# Without ACPI (older fragment) the kernel sees one CPU only.
+	grep -q '^CONFIG_ACPI=y' "$kdir/.config" || : "${smp:=1}"
+	: "${mem:=2048}" "${timeout:=5400}"
 	;;
 *) die "--kernel must be stock or debug" ;;
 esac
