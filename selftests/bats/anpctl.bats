@@ -377,6 +377,49 @@ teardown() {
 	[ "${#lines[@]}" -eq 500 ]
 }
 
+@test "neigh dump of hundreds of entries comes back whole" {
+	anp_link_up
+	local mac
+	mac=$(anp_linux_mac anp0)
+	# 400 ARP requests for the host's address from as many senders; the
+	# host caches each sender (RFC 826 merge) and answers.  Each request
+	# is sent until its reply comes back, so every entry exists.
+	run -0 ip netns exec "$NS" python3 - "$mac" <<-'PY'
+		import socket, struct, sys
+		mac = bytes.fromhex(sys.argv[1].replace(":", ""))
+		s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+				  socket.htons(0x0806))
+		s.bind(("anp0", 0x0806))
+		s.settimeout(2)
+		tpa = socket.inet_aton("10.77.0.2")
+		for i in range(400):
+		    spa = socket.inet_aton("10.77.%d.%d" % (1 + i // 250, 1 + i % 250))
+		    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1,
+				      mac, spa, b"\0" * 6, tpa)
+		    frame = b"\xff" * 6 + mac + b"\x08\x06" + arp
+		    for attempt in range(3):
+		        s.send(frame.ljust(60, b"\0"))
+		        try:
+		            while True:
+		                r = s.recv(128)
+		                # a reply (op 2) to us, for this sender
+		                if r[20:22] == b"\0\x02" and r[38:42] == spa:
+		                    break
+		            break
+		        except socket.timeout:
+		            pass
+		    else:
+		        sys.exit("no ARP reply for sender %d" % i)
+	PY
+	# (REACHABLE turns STALE after 30 s: a slow VM may get there.)
+	run -0 anpctl neigh show
+	local re=" dev anp0 lladdr $mac (REACHABLE|STALE)\$"
+	[ "$(printf '%s\n' "$output" | grep -Ec "^10\.77\.[12]\.[0-9]+$re")" -eq 400 ]
+	[ "$(printf '%s\n' "$output" | sort -u | wc -l)" -eq "${#lines[@]}" ]
+	printf '%s\n' "$output" | grep -Eq "^10\.77\.1\.1$re"
+	printf '%s\n' "$output" | grep -Eq "^10\.77\.2\.150$re"
+}
+
 @test "-b runs a batch and stops at the first failing line" {
 	local batch=$BATS_TEST_TMPDIR/batch
 	cat >"$batch" <<-EOF
