@@ -160,7 +160,7 @@ expect_ge()
 # failed, 4 all skipped.
 anp_run_tests()
 {
-	local n=0 nfail=0 nskip=0 t rc name sel=()
+	local n=0 nfail=0 nskip=0 t rc name sel=() t0
 
 	# ANP_TESTS="name1 name2": run only those (names without t_).
 	if [ -n "${ANP_TESTS:-}" ]; then
@@ -177,9 +177,11 @@ anp_run_tests()
 		TEST_FAILED=0
 		SKIP_REASON=""
 		echo "# $name"
+		t0=$SECONDS
 		"$t"
 		rc=$?
 		anp_test_cleanup
+		echo "# $name: $((SECONDS - t0)) s"
 		if [ "$TEST_FAILED" -ne 0 ] || { [ $rc -ne 0 ] && [ $rc -ne $KSFT_SKIP ]; }; then
 			echo "not ok $n - $name"
 			nfail=$((nfail + 1))
