@@ -25,7 +25,8 @@
  */
 static bool anp_addr_invalid(__be32 addr, struct netlink_ext_ack *extack)
 {
-	if (ipv4_is_zeronet(addr)) {
+	/* Linux 5.3+ allows 0.x.y.z; RFC 1122 does not, and neither do we. */
+	if (!(addr & htonl(0xff000000))) {
 		NL_SET_ERR_MSG(extack, "address is in 0.0.0.0/8 (this network)");
 		return true;
 	}

@@ -248,7 +248,8 @@ struct sk_buff *anp_test_skb(struct kunit *test, const void *data,
 {
 	struct sk_buff *skb;
 
-	skb = alloc_skb(ANP_TEST_HEADROOM + len, GFP_KERNEL);
+	skb = alloc_skb(ANP_TEST_HEADROOM + len + ANP_TEST_TAILROOM,
+			GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb_reserve(skb, ANP_TEST_HEADROOM);
 	if (len)
@@ -315,7 +316,8 @@ struct sk_buff *anp_test_ip(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, spec->opt_len % 4, 0);
 	KUNIT_ASSERT_LE(test, spec->opt_len, 40);
 
-	skb = alloc_skb(ANP_TEST_HEADROOM + total + spec->pad, GFP_KERNEL);
+	skb = alloc_skb(ANP_TEST_HEADROOM + total + spec->pad +
+			ANP_TEST_TAILROOM, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb_reserve(skb, ANP_TEST_HEADROOM);
 	skb_reset_network_header(skb);

@@ -55,6 +55,8 @@
 #define ANP_TEST_TX_MAX		64
 /* Headroom of every skb the builders make: room for Ethernet + IPv4. */
 #define ANP_TEST_HEADROOM	ANP_IP_HEADROOM
+/* Tailroom of every skb the builders make: room to append padding. */
+#define ANP_TEST_TAILROOM	64
 
 /* A fake interface: a never-registered netdev whose priv is this. */
 struct anp_test_iface {
@@ -115,7 +117,7 @@ int anp_test_route_del(struct anp_test_ctx *ctx, __be32 dst, u8 prefixlen,
 void anp_test_mib_snap(struct anp_test_ctx *ctx);
 s64 anp_test_mib_delta(struct anp_test_ctx *ctx, enum anp_mib_field field);
 
-/* ---- builders: every skb has ANP_TEST_HEADROOM in front ---------- */
+/* ---- builders: ANP_TEST_HEADROOM in front, ANP_TEST_TAILROOM after --- */
 
 /* An skb holding a copy of data; skb->data at its first byte. */
 struct sk_buff *anp_test_skb(struct kunit *test, const void *data,
