@@ -418,6 +418,7 @@ expect_stat_ge()
 {
 	local v
 
+	[[ "$3" =~ ^[0-9]+$ ]] || { fail "$2: no base value (anpctl stats failed?)"; return 1; }
 	if wait_until 5 anp_stat_ge "$2" "$1" $(($3 + $4)); then
 		return 0
 	fi
@@ -431,6 +432,7 @@ expect_stat_eq()
 {
 	local v
 
+	[[ "$3" =~ ^[0-9]+$ ]] || { fail "$2: no base value (anpctl stats failed?)"; return 1; }
 	wait_until 5 anp_stat_ge "$2" "$1" $(($3 + $4))
 	v=$(anp_stat "$2" "$1")
 	[ "$v" = $(($3 + $4)) ] && return 0
