@@ -92,13 +92,10 @@ static struct anp_iface *anp_route_gw_iface(struct anp_net *an, __be32 gw,
 	return found;
 }
 
-int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
-		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack)
+/* The destination prefix of a route to add or delete, as `ip route`. */
+static int anp_route_check_prefix(__be32 dst, u8 prefixlen,
+				  struct netlink_ext_ack *extack)
 {
-	struct anp_iface *ifc = NULL;
-	struct anp_route *rt;
-
-	ASSERT_RTNL();
 	if (prefixlen > 32) {
 		NL_SET_ERR_MSG(extack, "prefix length must be 0..32");
 		return -EINVAL;
@@ -108,6 +105,20 @@ int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
 			       "destination has host bits set beyond the prefix");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
+		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack)
+{
+	struct anp_iface *ifc = NULL;
+	struct anp_route *rt;
+	int err;
+
+	ASSERT_RTNL();
+	err = anp_route_check_prefix(dst, prefixlen, extack);
+	if (err)
+		return err;
 	if (ifindex) {
 		ifc = anp_host_iface_get(an, ifindex);
 		if (!ifc) {
@@ -182,17 +193,12 @@ int anp_route_del(struct anp_net *an, __be32 dst, u8 prefixlen,
 		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack)
 {
 	struct anp_route *rt;
+	int err;
 
 	ASSERT_RTNL();
-	if (prefixlen > 32) {
-		NL_SET_ERR_MSG(extack, "prefix length must be 0..32");
-		return -EINVAL;
-	}
-	if (dst & ~anp_prefix_mask(prefixlen)) {
-		NL_SET_ERR_MSG(extack,
-			       "destination has host bits set beyond the prefix");
-		return -EINVAL;
-	}
+	err = anp_route_check_prefix(dst, prefixlen, extack);
+	if (err)
+		return err;
 	/* Gateway and interface, when given, must match too (ip route del). */
 	list_for_each_entry(rt, &an->routes, node) {
 		if (rt->dst != dst || rt->prefixlen != prefixlen)
