@@ -77,7 +77,12 @@ static int anp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	.sendpage	= sock_no_sendpage
 
 static const struct proto_ops anp_stream_ops = { ANP_UNIMPLEMENTED_OPS };
-static const struct proto_ops anp_dgram_ops = { ANP_UNIMPLEMENTED_OPS };
+const struct proto_ops anp_dgram_ops = { ANP_UNIMPLEMENTED_OPS };
+struct proto anp_udp_proto = {
+	.name		= "ANP-UDP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct anp_sock),
+};
 static const struct proto_ops anp_seqpacket_ops = { ANP_UNIMPLEMENTED_OPS };
 
 struct anp_sock_type {
@@ -89,7 +94,7 @@ struct anp_sock_type {
 
 static const struct anp_sock_type anp_sock_types[] = {
 	{ SOCK_STREAM,		IPPROTO_TCP,	&anp_stream_ops,    &anp_proto },
-	{ SOCK_DGRAM,		IPPROTO_UDP,	&anp_dgram_ops,	    &anp_proto },
+	{ SOCK_DGRAM,		IPPROTO_UDP,	&anp_dgram_ops,	    &anp_udp_proto },
 	{ SOCK_SEQPACKET,	0,		&anp_seqpacket_ops, &anp_proto },
 };
 
@@ -156,10 +161,13 @@ static int __init anp_init(void)
 	err = proto_register(&anp_proto, 1);
 	if (err)
 		goto err_host;
+	err = proto_register(&anp_udp_proto, 1);
+	if (err)
+		goto err_proto;
 
 	err = sock_register(&anp_family_ops);
 	if (err)
-		goto err_proto;
+		goto err_udp_proto;
 
 	err = anp_dev_init();
 	if (err)
@@ -175,6 +183,8 @@ err_dev:
 	anp_dev_exit();
 err_sock:
 	sock_unregister(PF_ANP);
+err_udp_proto:
+	proto_unregister(&anp_udp_proto);
 err_proto:
 	proto_unregister(&anp_proto);
 err_host:
@@ -187,6 +197,7 @@ static void __exit anp_exit(void)
 	anp_netlink_exit();
 	anp_dev_exit();		/* deletes every anp device in every netns */
 	sock_unregister(PF_ANP);
+	proto_unregister(&anp_udp_proto);
 	proto_unregister(&anp_proto);
 	anp_host_exit();
 }

@@ -26,7 +26,12 @@
  *   ip.c       IPv4 input validation and output (RFC 791, RFC 1122)
  *   addr.c     the host's IPv4 addresses
  *   route.c    routing: connected subnets and static routes
- *   icmp.c     ICMP (RFC 792): echo reply, rate limit
+ *   icmp.c     ICMP (RFC 792): echo, errors sent and received, rate limit
+ *   frag.c     IPv4 fragmentation and reassembly (RFC 791, RFC 815)
+ *   loop.c     local delivery: datagrams to the host's own addresses
+ *   sock.c     socket plumbing shared by the types: the per-netns socket
+ *              list, port tables and demux, bind/connect address rules
+ *   udp.c      UDP (RFC 768) and the SOCK_DGRAM proto_ops
  *   netlink.c  generic netlink control plane
  *
  * Lock order (outermost first)
@@ -47,6 +52,7 @@
 #define __ANP_H
 
 #include <linux/etherdevice.h>
+#include <linux/ip.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
@@ -54,6 +60,7 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/udp.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -93,19 +100,40 @@ enum anp_mib_field {
 	ANP_MIB_IP_IN_UNKNOWN_PROTOS,
 	ANP_MIB_IP_IN_DELIVERS,
 	ANP_MIB_IP_IN_DISCARDS,		/* no memory to trim a datagram */
-	ANP_MIB_IP_REASM_FAILS,		/* fragments: no reassembly yet */
+	ANP_MIB_IP_REASM_REQDS,		/* fragments received */
+	ANP_MIB_IP_REASM_OKS,		/* datagrams reassembled */
+	ANP_MIB_IP_REASM_FAILS,		/* reassembly failures (any reason) */
+	ANP_MIB_IP_REASM_TIMEOUT,	/* queues expired */
+	ANP_MIB_IP_REASM_OVERLAPS,	/* overlapping fragments */
 	ANP_MIB_IP_OUT_REQUESTS,
 	ANP_MIB_IP_OUT_NO_ROUTES,
 	ANP_MIB_IP_OUT_DISCARDS,
+	ANP_MIB_IP_FRAG_OKS,		/* datagrams fragmented */
+	ANP_MIB_IP_FRAG_FAILS,		/* could not fragment */
+	ANP_MIB_IP_FRAG_CREATES,	/* fragments made */
+	ANP_MIB_IP_LOOP_PKTS,		/* delivered locally, not on a NIC */
+	ANP_MIB_IP_LOOP_DROPS,		/* local delivery queue full */
 	ANP_MIB_ICMP_IN_MSGS,
 	ANP_MIB_ICMP_IN_ERRORS,		/* truncated */
 	ANP_MIB_ICMP_IN_CSUM_ERRORS,
 	ANP_MIB_ICMP_IN_ECHOS,
 	ANP_MIB_ICMP_IN_ECHO_REPS,
+	ANP_MIB_ICMP_IN_DEST_UNREACHS,
+	ANP_MIB_ICMP_IN_TIME_EXCDS,
 	ANP_MIB_ICMP_IN_OTHER,		/* types we do not act on */
 	ANP_MIB_ICMP_OUT_MSGS,
 	ANP_MIB_ICMP_OUT_ECHO_REPS,
+	ANP_MIB_ICMP_OUT_DEST_UNREACHS,
+	ANP_MIB_ICMP_OUT_TIME_EXCDS,
 	ANP_MIB_ICMP_OUT_RATE_LIMITED,
+	ANP_MIB_UDP_IN_DATAGRAMS,	/* delivered to a socket */
+	ANP_MIB_UDP_NO_PORTS,		/* unicast to a port nobody holds */
+	ANP_MIB_UDP_IN_ERRORS,		/* every UDP input drop */
+	ANP_MIB_UDP_IN_CSUM_ERRORS,	/* also counted in UdpInErrors */
+	ANP_MIB_UDP_RCVBUF_ERRORS,	/* receive buffer full (and InErrors) */
+	ANP_MIB_UDP_OUT_DATAGRAMS,
+	ANP_MIB_UDP_SNDBUF_ERRORS,	/* no send buffer (non-blocking) */
+	ANP_MIB_UDP_IGNORED_MULTI,	/* broadcast nobody listens to */
 	ANP_MIB_MAX
 };
 
@@ -119,7 +147,9 @@ struct anp_mib {
 /* ---- neighbour cache (neigh.c) ------------------------------------ */
 #define ANP_NEIGH_HASH_BITS	6
 #define ANP_NEIGH_MAX		512	/* entries per netns */
-#define ANP_NEIGH_QUEUE_MAX	8	/* packets waiting per entry */
+#define ANP_NEIGH_QUEUE_MAX	64	/* packets waiting per entry: the
+					 * fragments of one 64 KiB datagram
+					 */
 #define ANP_NEIGH_RETRIES	3	/* ARP requests before FAILED */
 #define ANP_NEIGH_RETRANS	HZ	/* between ARP requests */
 /* _TIME: ANP_NEIGH_REACHABLE is the uapi state. */
@@ -153,6 +183,10 @@ struct anp_icmp_ratelimit {
 #define ANP_ROUTES_MAX		256	/* static routes per netns */
 #define ANP_DEFAULT_TTL		64	/* RFC 1700 / Linux ip_default_ttl */
 
+struct anp_frag_table;
+struct anp_loop;
+struct anp_sock_table;
+
 struct anp_net {
 	struct net *net;
 	struct list_head ifaces;	/* anp_iface.node; RTNL, RCU */
@@ -164,6 +198,10 @@ struct anp_net {
 	struct anp_neigh_table neigh;
 	struct anp_icmp_ratelimit icmp_rl;
 	struct anp_mib __percpu *mib;
+	/* Private to their files; set up by anp_host_setup(). */
+	struct anp_frag_table *frag;	/* frag.c: reassembly queues */
+	struct anp_loop *loop;		/* loop.c: local delivery */
+	struct anp_sock_table *socks;	/* sock.c: sockets and ports */
 };
 
 extern unsigned int anp_net_id;
@@ -351,46 +389,226 @@ enum anp_ip_verdict {
 	ANP_IP_TRUNCATED,		/* IpInTruncatedPkts */
 	ANP_IP_CSUM_ERROR,		/* IpInCsumErrors */
 	ANP_IP_ADDR_ERROR,		/* IpInAddrErrors */
-	ANP_IP_FRAGMENT,		/* IpReasmFails, until reassembly */
 	ANP_IP_DISCARD,			/* IpInDiscards: no memory */
 };
 
 /*
  * Validate the IPv4 header at skb->data against RFC 791 / RFC 1122 3.2.1
  * and trim the skb to the datagram's total length.  Does not count.
+ * Fragments pass (anp_ip_rcv hands them to reassembly).
  */
 enum anp_ip_verdict anp_ip_validate(struct anp_iface *ifc,
 				    struct sk_buff *skb);
 /* skb->data at the IP header; validates, counts, delivers; consumes. */
 void anp_ip_rcv(struct anp_iface *ifc, struct sk_buff *skb);
 /*
- * Route, build the IPv4 header in front of skb->data (the payload) and
- * send.  saddr 0 picks the route's source.  Consumes skb.  Any context.
+ * A whole (reassembled or looped back) datagram, already validated:
+ * skb->data and the network header at the IP header.  Hands it to its
+ * protocol (IpInDelivers) or counts IpInUnknownProtos and answers with
+ * an ICMP Protocol Unreachable.  ifc is the arrival interface, or NULL
+ * for local delivery.  Consumes skb.  BH context (NAPI poll).
  */
+void anp_ip_local_deliver(struct anp_net *an, struct anp_iface *ifc,
+			  struct sk_buff *skb);
+
+/* What a transport asks of IPv4 for one datagram. */
+struct anp_ip_tx {
+	__be32 saddr;			/* 0: the route's source */
+	__be32 daddr;
+	u8 protocol;
+	u8 tos;
+	u8 ttl;				/* 0: ANP_DEFAULT_TTL */
+	bool bcast_ok;			/* SO_BROADCAST: may send to a
+					 * broadcast address (else EACCES)
+					 */
+};
+
+/*
+ * Route, build the IPv4 header in front of skb->data (the payload) and
+ * send: to the NIC of the route (fragmented when larger than its MTU,
+ * DF set only on datagrams that fit), or through local delivery when
+ * daddr is one of the host's addresses or in 127/8 (never on a NIC).
+ * A broadcast also loops a copy back to the host's own sockets, as
+ * Linux does.  Consumes skb.  Process or BH context.
+ * Errors: -ENETUNREACH (no route), -EADDRNOTAVAIL (no source), -EACCES
+ * (broadcast without bcast_ok), -EMSGSIZE (over 65535 bytes), -ENOBUFS
+ * (no memory, ring or queue full), -EINVAL.
+ */
+int anp_ip_send(struct anp_net *an, struct sk_buff *skb,
+		const struct anp_ip_tx *tx);
+/* anp_ip_send with tx = { saddr, daddr, protocol, tos }. */
 int anp_ip_output(struct anp_net *an, struct sk_buff *skb, __be32 saddr,
 		  __be32 daddr, u8 protocol, u8 tos);
+
+/*
+ * The source address the host would use towards daddr: daddr itself
+ * when it is the host's own address, 127.0.0.1 for 127/8, else the
+ * route's source.  0, or -ENETUNREACH / -EADDRNOTAVAIL.  RCU inside.
+ */
+int anp_ip_route_saddr(struct anp_net *an, __be32 daddr, __be32 *saddr);
+/* Is daddr delivered locally (host address or 127/8)?  RCU inside. */
+bool anp_ip_is_local(struct anp_net *an, __be32 daddr);
+/* Is daddr 255.255.255.255 or a subnet broadcast of the host?  RCU. */
+bool anp_ip_is_bcast(struct anp_net *an, __be32 daddr);
+
 /* Room to reserve in front of a payload for Ethernet + IPv4 headers. */
 #define ANP_IP_HEADROOM		(LL_MAX_HEADER + 60)
+/* The largest datagram IPv4 carries, and a UDP payload in it. */
+#define ANP_IP_MAX_LEN		65535
+#define ANP_UDP_MAX_PAYLOAD	(ANP_IP_MAX_LEN - 20 - 8)	/* 65507 */
+
+/* ---- fragmentation and reassembly (frag.c) -------------------------
+ * Reassembly (RFC 791 3.2, RFC 815): queues keyed by (source,
+ * destination, protocol, identification) in a hash table per host.
+ * ANP_FRAG_TIMEOUT after its first fragment an incomplete queue is
+ * freed (IpReasmTimeout, IpReasmFails) and, when fragment 0 had
+ * arrived, answered with ICMP Time Exceeded code 1 (RFC 792, RFC 1122
+ * 3.3.2).  Memory held by queues is bounded per host by ANP_FRAG_MEM_MAX
+ * bytes of skb truesize; a fragment past it is dropped (IpReasmFails).
+ * An exact duplicate fragment is dropped alone; an overlapping or
+ * inconsistent one discards its whole queue (IpReasmOverlaps,
+ * IpReasmFails), as Linux does since RFC 5722's reasoning.
+ */
+#define ANP_FRAG_TIMEOUT	(30 * HZ)	/* Linux's ipfrag_time */
+#define ANP_FRAG_MEM_MAX	(4 << 20)	/* Linux's ipfrag_high_thresh */
+
+int anp_frag_init(struct anp_net *an);
+void anp_frag_exit(struct anp_net *an);
+/*
+ * A validated fragment (skb->data at its IP header).  Consumes skb.
+ * Returns the reassembled datagram (skb->data and network header at
+ * its IP header, MF and offset cleared, tot_len and checksum fixed)
+ * when this fragment completed one, else NULL.  BH context.
+ */
+struct sk_buff *anp_frag_reasm(struct anp_net *an, struct sk_buff *skb);
+/* Expire queues as if the time were now (jiffies); KUnit's clock. */
+void anp_frag_expire(struct anp_net *an, unsigned long now);
+/* Bytes (truesize) held by reassembly queues; KUnit and stats. */
+unsigned int anp_frag_mem(struct anp_net *an);
+/*
+ * Split a datagram (skb->data at a complete IP header, total length >
+ * mtu) into fragments of at most mtu bytes (RFC 791 3.2: data in
+ * multiples of 8, MF on all but the last) and call out(arg, frag) for
+ * each in order; out consumes it.  Consumes skb.  Counts IpFragOKs /
+ * IpFragCreates / IpFragFails.  0 or -errno.
+ */
+int anp_frag_output(struct anp_net *an, struct sk_buff *skb,
+		    unsigned int mtu,
+		    int (*out)(void *arg, struct sk_buff *frag), void *arg);
+
+/* ---- local delivery (loop.c) ---------------------------------------
+ * Datagrams the host sends to itself go to a bounded per-host queue
+ * (ANP_LOOP_QLEN) drained by a NAPI instance of its own (on a dummy
+ * netdev), which hands them to anp_ip_local_deliver() as a NIC's poll
+ * would; a full queue drops (IpLoopDrops).
+ */
+#define ANP_LOOP_QLEN		1000	/* Linux's netdev_max_backlog */
+
+int anp_loop_init(struct anp_net *an);
+void anp_loop_exit(struct anp_net *an);
+/* skb->data at a complete IP header.  Consumes skb.  0 or -ENOBUFS. */
+int anp_loop_xmit(struct anp_net *an, struct sk_buff *skb);
 
 /* ---- ICMP (icmp.c) ------------------------------------------------ */
-/* skb->data at the ICMP header, skb network header set; consumes. */
-void anp_icmp_rcv(struct anp_iface *ifc, struct sk_buff *skb);
+/*
+ * skb->data at the ICMP header, network header set; consumes.  ifc is
+ * the arrival interface, NULL for local delivery.
+ */
+void anp_icmp_rcv(struct anp_net *an, struct anp_iface *ifc,
+		  struct sk_buff *skb);
+/*
+ * Send an ICMP error (RFC 792) about skb_in (network header at the
+ * offending datagram's IP header; skb_in is not consumed).  RFC 1122
+ * 3.2.2: never about an ICMP error, a non-initial fragment, a datagram
+ * to a broadcast or multicast address, or from a source that is not a
+ * unicast address.  Quotes the IP header and as much data as fits in
+ * 576 bytes (RFC 1812 4.3.2.3).  Rate limited.  Any context.
+ */
+void anp_icmp_send(struct anp_net *an, struct sk_buff *skb_in, u8 type,
+		   u8 code, __be32 info);
+/*
+ * The errno an ICMP error reports to a socket (Linux's icmp_err_convert
+ * table, RFC 1122 4.2.3.9), with *fatal set for a hard error that a
+ * connected UDP socket reports (Port or Protocol Unreachable...).
+ * 0 for a message that reports nothing.
+ */
+int anp_icmp_err_errno(u8 type, u8 code, bool *fatal);
 /* Take one token; false when the rate limit says no. */
 bool anp_icmp_ratelimit_allow(struct anp_net *an, unsigned long now);
 void anp_icmp_ratelimit_init(struct anp_icmp_ratelimit *rl);
 
-/* ---- control plane (netlink.c) ------------------------------------ */
-int anp_netlink_init(void);
-void anp_netlink_exit(void);
-
-/* ---- socket family (af_anp.c) ------------------------------------- */
+/* ---- sockets (sock.c) ----------------------------------------------
+ * Every AF_ANP socket of a netns is on its host's socket list (for the
+ * netlink dump).  A bound SOCK_DGRAM or SOCK_STREAM socket is in its
+ * protocol's port table: hashed by (local address, port) for receive
+ * demux and by port for bind conflicts, and when connected also by its
+ * 4-tuple.  Receive-path lookups are RCU hash-chain walks
+ * (SOCK_RCU_FREE sockets); writers hold the table's spinlock (BH).
+ *
+ * Addresses and ports live in struct sock_common's inet fields:
+ *   sk_rcv_saddr  bound local address (0: any)
+ *   sk_num        local port, host order (0: unbound)
+ *   sk_daddr, sk_dport  the peer (0 unless connected)
+ * and anp_sock.saddr is the source to send from (as inet_saddr).
+ */
 struct anp_sock {
 	struct sock sk;			/* must be first */
+	__be32 saddr;			/* source used when sending */
+	u8 tos;				/* IP_TOS */
+	u8 ttl;				/* IP_TTL; 0: ANP_DEFAULT_TTL */
+	struct hlist_node bind_node;	/* port table: (addr, port) */
+	struct hlist_node port_node;	/* port table: port only */
+	struct hlist_node conn_node;	/* port table: 4-tuple */
+	struct list_head list_node;	/* host's socket list */
 };
 
 static inline struct anp_sock *anp_sk(const struct sock *sk)
 {
 	return (struct anp_sock *)sk;
 }
+
+int anp_sock_net_init(struct anp_net *an);
+void anp_sock_net_exit(struct anp_net *an);
+
+/* One socket as the netlink dump (anpctl sockets) sees it. */
+struct anp_sock_info {
+	u8 type;			/* SOCK_DGRAM, ... */
+	u8 protocol;			/* IPPROTO_UDP, ... */
+	u8 state;			/* enum anp_sock_state (uapi) */
+	__be32 laddr, raddr;
+	u16 lport, rport;		/* host order */
+	u32 rqueue, wqueue;		/* bytes queued */
+	u32 drops;			/* sk_drops */
+	u32 uid;			/* owner, in the caller's userns */
+	u64 inode;			/* sock_i_ino */
+};
+
+/*
+ * Call fn for each socket of the host from index *pos on, in creation
+ * order, with no lock of the caller's held; stops when fn returns
+ * non-zero (that socket not done) and returns that value, else 0; *pos
+ * is the index of the next socket.
+ */
+int anp_sock_walk(struct anp_net *an, unsigned long *pos,
+		  int (*fn)(void *arg, const struct anp_sock_info *si),
+		  void *arg);
+
+/* ---- UDP (udp.c) ---------------------------------------------------*/
+/* skb->data at the UDP header, network header set.  Consumes.  BH. */
+void anp_udp_rcv(struct anp_net *an, struct sk_buff *skb);
+/*
+ * An ICMP error about a UDP datagram the host sent: iph is the quoted
+ * IP header, uh its first 8 bytes of UDP header.  Reports errno to
+ * the matching connected socket (RFC 1122 4.1.3.3).  BH.
+ */
+void anp_udp_err(struct anp_net *an, const struct iphdr *iph,
+		 const struct udphdr *uh, u8 type, u8 code, __be32 info);
+/* The SOCK_DGRAM proto_ops and proto (af_anp.c picks them). */
+extern const struct proto_ops anp_dgram_ops;
+extern struct proto anp_udp_proto;
+
+/* ---- control plane (netlink.c) ------------------------------------ */
+int anp_netlink_init(void);
+void anp_netlink_exit(void);
 
 #endif /* __ANP_H */

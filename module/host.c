@@ -45,19 +45,40 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_IP_IN_UNKNOWN_PROTOS] = "IpInUnknownProtos",
 	[ANP_MIB_IP_IN_DELIVERS] = "IpInDelivers",
 	[ANP_MIB_IP_IN_DISCARDS] = "IpInDiscards",
+	[ANP_MIB_IP_REASM_REQDS] = "IpReasmReqds",
+	[ANP_MIB_IP_REASM_OKS] = "IpReasmOKs",
 	[ANP_MIB_IP_REASM_FAILS] = "IpReasmFails",
+	[ANP_MIB_IP_REASM_TIMEOUT] = "IpReasmTimeout",
+	[ANP_MIB_IP_REASM_OVERLAPS] = "IpReasmOverlaps",
 	[ANP_MIB_IP_OUT_REQUESTS] = "IpOutRequests",
 	[ANP_MIB_IP_OUT_NO_ROUTES] = "IpOutNoRoutes",
 	[ANP_MIB_IP_OUT_DISCARDS] = "IpOutDiscards",
+	[ANP_MIB_IP_FRAG_OKS] = "IpFragOKs",
+	[ANP_MIB_IP_FRAG_FAILS] = "IpFragFails",
+	[ANP_MIB_IP_FRAG_CREATES] = "IpFragCreates",
+	[ANP_MIB_IP_LOOP_PKTS] = "IpLoopPkts",
+	[ANP_MIB_IP_LOOP_DROPS] = "IpLoopDrops",
 	[ANP_MIB_ICMP_IN_MSGS] = "IcmpInMsgs",
 	[ANP_MIB_ICMP_IN_ERRORS] = "IcmpInErrors",
 	[ANP_MIB_ICMP_IN_CSUM_ERRORS] = "IcmpInCsumErrors",
 	[ANP_MIB_ICMP_IN_ECHOS] = "IcmpInEchos",
 	[ANP_MIB_ICMP_IN_ECHO_REPS] = "IcmpInEchoReps",
+	[ANP_MIB_ICMP_IN_DEST_UNREACHS] = "IcmpInDestUnreachs",
+	[ANP_MIB_ICMP_IN_TIME_EXCDS] = "IcmpInTimeExcds",
 	[ANP_MIB_ICMP_IN_OTHER] = "IcmpInOther",
 	[ANP_MIB_ICMP_OUT_MSGS] = "IcmpOutMsgs",
 	[ANP_MIB_ICMP_OUT_ECHO_REPS] = "IcmpOutEchoReps",
+	[ANP_MIB_ICMP_OUT_DEST_UNREACHS] = "IcmpOutDestUnreachs",
+	[ANP_MIB_ICMP_OUT_TIME_EXCDS] = "IcmpOutTimeExcds",
 	[ANP_MIB_ICMP_OUT_RATE_LIMITED] = "IcmpOutRateLimited",
+	[ANP_MIB_UDP_IN_DATAGRAMS] = "UdpInDatagrams",
+	[ANP_MIB_UDP_NO_PORTS] = "UdpNoPorts",
+	[ANP_MIB_UDP_IN_ERRORS] = "UdpInErrors",
+	[ANP_MIB_UDP_IN_CSUM_ERRORS] = "UdpInCsumErrors",
+	[ANP_MIB_UDP_RCVBUF_ERRORS] = "UdpRcvbufErrors",
+	[ANP_MIB_UDP_OUT_DATAGRAMS] = "UdpOutDatagrams",
+	[ANP_MIB_UDP_SNDBUF_ERRORS] = "UdpSndbufErrors",
+	[ANP_MIB_UDP_IGNORED_MULTI] = "UdpIgnoredMulti",
 };
 
 const char *anp_mib_name(enum anp_mib_field field)
@@ -102,12 +123,29 @@ int anp_host_setup(struct anp_net *an, struct net *net)
 		return -ENOMEM;
 
 	err = anp_neigh_init(an);
-	if (err) {
-		free_percpu(an->mib);
-		an->mib = NULL;
-		return err;
-	}
+	if (err)
+		goto err_mib;
+	err = anp_frag_init(an);
+	if (err)
+		goto err_neigh;
+	err = anp_loop_init(an);
+	if (err)
+		goto err_frag;
+	err = anp_sock_net_init(an);
+	if (err)
+		goto err_loop;
 	return 0;
+
+err_loop:
+	anp_loop_exit(an);
+err_frag:
+	anp_frag_exit(an);
+err_neigh:
+	anp_neigh_exit(an);
+err_mib:
+	free_percpu(an->mib);
+	an->mib = NULL;
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_host_setup);
 
@@ -118,6 +156,9 @@ void anp_host_teardown(struct anp_net *an)
 	WARN_ON_ONCE(!list_empty(&an->addrs));
 	WARN_ON_ONCE(!list_empty(&an->routes));
 
+	anp_sock_net_exit(an);
+	anp_loop_exit(an);
+	anp_frag_exit(an);
 	anp_neigh_exit(an);
 	free_percpu(an->mib);
 	an->mib = NULL;

@@ -77,10 +77,9 @@ EXPORT_SYMBOL_IF_KUNIT(anp_icmp_ratelimit_allow);
  * RFC 792 Echo: the reply is the request with type 0, the same
  * identifier, sequence number and data, and a new checksum.
  */
-static void anp_icmp_echo_reply(struct anp_iface *ifc, struct sk_buff *skb)
+static void anp_icmp_echo_reply(struct anp_net *an, struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct anp_net *an = ifc->an;
 	struct icmphdr *icmp;
 	struct sk_buff *nskb;
 	unsigned int len = skb->len;
@@ -124,9 +123,9 @@ static void anp_icmp_echo_reply(struct anp_iface *ifc, struct sk_buff *skb)
 	ANP_INC_STATS(an, ANP_MIB_ICMP_OUT_ECHO_REPS);
 }
 
-void anp_icmp_rcv(struct anp_iface *ifc, struct sk_buff *skb)
+void anp_icmp_rcv(struct anp_net *an, struct anp_iface *ifc,
+		  struct sk_buff *skb)
 {
-	struct anp_net *an = ifc->an;
 	const struct icmphdr *icmp;
 
 	ANP_INC_STATS(an, ANP_MIB_ICMP_IN_MSGS);
@@ -152,7 +151,7 @@ void anp_icmp_rcv(struct anp_iface *ifc, struct sk_buff *skb)
 	switch (icmp->type) {
 	case ICMP_ECHO:
 		ANP_INC_STATS(an, ANP_MIB_ICMP_IN_ECHOS);
-		anp_icmp_echo_reply(ifc, skb);
+		anp_icmp_echo_reply(an, skb);
 		break;
 	case ICMP_ECHOREPLY:
 		/* No ping sockets yet: counted, then dropped. */
@@ -170,3 +169,17 @@ drop:
 	kfree_skb(skb);
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_icmp_rcv);
+
+/* SKELETON (issue 3 helper replaces): errors are not sent yet. */
+void anp_icmp_send(struct anp_net *an, struct sk_buff *skb_in, u8 type,
+		   u8 code, __be32 info)
+{
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_icmp_send);
+
+int anp_icmp_err_errno(u8 type, u8 code, bool *fatal)
+{
+	*fatal = false;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_icmp_err_errno);

@@ -29,6 +29,7 @@
  * the identification still counts up per host, which RFC 6864 allows.
  */
 #include <kunit/visibility.h>
+#include <linux/icmp.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <net/ip.h>
@@ -103,9 +104,6 @@ enum anp_ip_verdict anp_ip_validate(struct anp_iface *ifc,
 	    !ipv4_is_lbcast(iph->daddr) &&
 	    !anp_ip_subnet_bcast(ifc, iph->daddr))
 		return ANP_IP_ADDR_ERROR;
-	/* RFC 791 3.2: MF or a non-zero offset is a fragment. */
-	if (iph->frag_off & htons(IP_MF | IP_OFFSET))
-		return ANP_IP_FRAGMENT;
 	/*
 	 * RFC 1122 3.2.1.7: no TTL check on input.  RFC 1122 3.2.1.8:
 	 * options (hlen > 20) are passed over.
@@ -129,9 +127,6 @@ static void anp_ip_count_drop(struct anp_net *an, enum anp_ip_verdict v)
 	case ANP_IP_ADDR_ERROR:
 		ANP_INC_STATS(an, ANP_MIB_IP_IN_ADDR_ERRORS);
 		break;
-	case ANP_IP_FRAGMENT:
-		ANP_INC_STATS(an, ANP_MIB_IP_REASM_FAILS);
-		break;
 	case ANP_IP_DISCARD:
 	default:
 		ANP_INC_STATS(an, ANP_MIB_IP_IN_DISCARDS);
@@ -139,11 +134,38 @@ static void anp_ip_count_drop(struct anp_net *an, enum anp_ip_verdict v)
 	}
 }
 
+void anp_ip_local_deliver(struct anp_net *an, struct anp_iface *ifc,
+			  struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	__skb_pull(skb, iph->ihl * 4);
+	skb_reset_transport_header(skb);
+
+	switch (iph->protocol) {
+	case IPPROTO_ICMP:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_DELIVERS);
+		anp_icmp_rcv(an, ifc, skb);
+		return;
+	case IPPROTO_UDP:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_DELIVERS);
+		anp_udp_rcv(an, skb);
+		return;
+	default:
+		/* RFC 1122 3.2.2.1: SHOULD send Protocol Unreachable. */
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_UNKNOWN_PROTOS);
+		skb_push(skb, iph->ihl * 4);
+		anp_icmp_send(an, skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
+		kfree_skb(skb);
+		return;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_local_deliver);
+
 void anp_ip_rcv(struct anp_iface *ifc, struct sk_buff *skb)
 {
 	struct anp_net *an = ifc->an;
 	enum anp_ip_verdict v;
-	const struct iphdr *iph;
 
 	ANP_INC_STATS(an, ANP_MIB_IP_IN_RECEIVES);
 	v = anp_ip_validate(ifc, skb);
@@ -152,25 +174,13 @@ void anp_ip_rcv(struct anp_iface *ifc, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	iph = ip_hdr(skb);
-	__skb_pull(skb, iph->ihl * 4);
-	skb_reset_transport_header(skb);
-
-	switch (iph->protocol) {
-	case IPPROTO_ICMP:
-		ANP_INC_STATS(an, ANP_MIB_IP_IN_DELIVERS);
-		anp_icmp_rcv(ifc, skb);
-		return;
-	default:
-		/*
-		 * RFC 1122 3.2.2.1 asks for a Protocol Unreachable here; the
-		 * host sends no ICMP errors yet (the datagram issue adds
-		 * them, with UDP and TCP delivery).  Counted and dropped.
-		 */
-		ANP_INC_STATS(an, ANP_MIB_IP_IN_UNKNOWN_PROTOS);
-		kfree_skb(skb);
-		return;
+	/* RFC 791 3.2: MF or a non-zero offset is a fragment. */
+	if (ip_hdr(skb)->frag_off & htons(IP_MF | IP_OFFSET)) {
+		skb = anp_frag_reasm(an, skb);
+		if (!skb)
+			return;
 	}
+	anp_ip_local_deliver(an, ifc, skb);
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_ip_rcv);
 
@@ -198,9 +208,10 @@ static struct anp_iface *anp_ip_saddr_iface(struct anp_net *an, __be32 saddr)
 	return NULL;
 }
 
-int anp_ip_output(struct anp_net *an, struct sk_buff *skb, __be32 saddr,
-		  __be32 daddr, u8 protocol, u8 tos)
+int anp_ip_send(struct anp_net *an, struct sk_buff *skb,
+		const struct anp_ip_tx *tx)
 {
+	__be32 saddr = tx->saddr, daddr = tx->daddr;
 	struct anp_route_result res = {};
 	bool bcast = false;
 	struct iphdr *iph;
@@ -225,6 +236,11 @@ int anp_ip_output(struct anp_net *an, struct sk_buff *skb, __be32 saddr,
 	if (!res.ifc) {
 		ANP_INC_STATS(an, ANP_MIB_IP_OUT_NO_ROUTES);
 		err = -ENETUNREACH;
+		goto drop;
+	}
+	if (bcast && !tx->bcast_ok) {
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
+		err = -EACCES;
 		goto drop;
 	}
 	if (!saddr)
@@ -254,13 +270,13 @@ int anp_ip_output(struct anp_net *an, struct sk_buff *skb, __be32 saddr,
 	skb_reset_network_header(skb);
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->tos = tos;
+	iph->tos = tx->tos;
 	iph->tot_len = htons(len);
 	iph->id = anp_ip_next_id(an);
 	iph->frag_off = htons(IP_DF);
 	/* RFC 1122 3.2.1.7: a fixed default TTL, ANP_DEFAULT_TTL. */
-	iph->ttl = ANP_DEFAULT_TTL;
-	iph->protocol = protocol;
+	iph->ttl = tx->ttl ?: ANP_DEFAULT_TTL;
+	iph->protocol = tx->protocol;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
 	ip_send_check(iph);
@@ -280,4 +296,75 @@ drop:
 	kfree_skb(skb);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_send);
+
+int anp_ip_output(struct anp_net *an, struct sk_buff *skb, __be32 saddr,
+		  __be32 daddr, u8 protocol, u8 tos)
+{
+	struct anp_ip_tx tx = {
+		.saddr = saddr,
+		.daddr = daddr,
+		.protocol = protocol,
+		.tos = tos,
+		.bcast_ok = true,
+	};
+
+	return anp_ip_send(an, skb, &tx);
+}
 EXPORT_SYMBOL_IF_KUNIT(anp_ip_output);
+
+bool anp_ip_is_local(struct anp_net *an, __be32 daddr)
+{
+	bool local;
+
+	if (ipv4_is_loopback(daddr))
+		return true;
+	rcu_read_lock();
+	local = anp_addr_is_local(an, daddr);
+	rcu_read_unlock();
+	return local;
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_is_local);
+
+bool anp_ip_is_bcast(struct anp_net *an, __be32 daddr)
+{
+	struct anp_iface *ifc;
+	bool bcast = false;
+
+	if (ipv4_is_lbcast(daddr))
+		return true;
+	rcu_read_lock();
+	list_for_each_entry_rcu(ifc, &an->ifaces, node) {
+		if (anp_ip_subnet_bcast(ifc, daddr)) {
+			bcast = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return bcast;
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_is_bcast);
+
+int anp_ip_route_saddr(struct anp_net *an, __be32 daddr, __be32 *saddr)
+{
+	struct anp_route_result res = {};
+	int err = 0;
+
+	if (ipv4_is_loopback(daddr)) {
+		*saddr = htonl(INADDR_LOOPBACK);
+		return 0;
+	}
+	rcu_read_lock();
+	if (anp_addr_is_local(an, daddr)) {
+		*saddr = daddr;
+	} else if (anp_route_lookup(an, daddr, &res)) {
+		err = -ENETUNREACH;
+	} else {
+		*saddr = res.saddr;
+		if (!*saddr)
+			err = -EADDRNOTAVAIL;
+	}
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(anp_ip_route_saddr);

@@ -106,10 +106,6 @@ static const struct ip_case ip_cases[] = {
 	{ "IHL 1", GOOD(.ihl = 1), ANP_IP_HDR_ERROR },
 	{ "IHL beyond the frame", GOOD(.ihl = 15), ANP_IP_HDR_ERROR },
 	{ "total length below IHL", GOOD(.tot_len = 16), ANP_IP_HDR_ERROR },
-	{ "fragment: MF", GOOD(.frag_off = IP_MF), ANP_IP_FRAGMENT },
-	{ "fragment: offset", GOOD(.frag_off = 185), ANP_IP_FRAGMENT },
-	{ "fragment: last (offset, no MF)",
-	  GOOD(.frag_off = IP_DF | 1), ANP_IP_FRAGMENT },
 	{ "not for us", GOOD(.daddr = ANP_TEST_IP(10, 0, 0, 9)),
 	  ANP_IP_ADDR_ERROR },
 	{ "network address is not a broadcast (Linux 6.1)",
@@ -151,8 +147,6 @@ static enum anp_mib_field ip_verdict_counter(enum anp_ip_verdict v)
 		return ANP_MIB_IP_IN_CSUM_ERRORS;
 	case ANP_IP_ADDR_ERROR:
 		return ANP_MIB_IP_IN_ADDR_ERRORS;
-	case ANP_IP_FRAGMENT:
-		return ANP_MIB_IP_REASM_FAILS;
 	case ANP_IP_DISCARD:
 		return ANP_MIB_IP_IN_DISCARDS;
 	}

@@ -60,6 +60,11 @@ enum anp_genl_cmd {
 				 */
 	ANP_CMD_NEIGH_GET,	/* dump: IFINDEX, ADDR, [LLADDR], NEIGH_STATE */
 	ANP_CMD_STATS_GET,	/* do: STATS { STAT { STAT_NAME, STAT_VALUE } } */
+	ANP_CMD_SOCK_GET,	/* dump: SOCK_TYPE, SOCK_PROTO, SOCK_STATE,
+				 * SOCK_LADDR, SOCK_LPORT, SOCK_RADDR,
+				 * SOCK_RPORT, SOCK_RQUEUE, SOCK_WQUEUE,
+				 * SOCK_DROPS, SOCK_UID, SOCK_INODE
+				 */
 
 	__ANP_CMD_MAX,
 	ANP_CMD_MAX = __ANP_CMD_MAX - 1
@@ -80,6 +85,18 @@ enum anp_genl_attr {
 	ANP_A_STAT,		/* nest: STAT_NAME, STAT_VALUE */
 	ANP_A_STAT_NAME,	/* string: e.g. "IpInReceives" */
 	ANP_A_STAT_VALUE,	/* u64 */
+	ANP_A_SOCK_TYPE,	/* u8: SOCK_DGRAM, SOCK_STREAM, ... */
+	ANP_A_SOCK_PROTO,	/* u8: IPPROTO_UDP, IPPROTO_TCP, 0 */
+	ANP_A_SOCK_STATE,	/* u8: enum anp_sock_state */
+	ANP_A_SOCK_LADDR,	/* be32: local address (0: any) */
+	ANP_A_SOCK_LPORT,	/* u16: local port, host order (0: none) */
+	ANP_A_SOCK_RADDR,	/* be32: peer address (0: none) */
+	ANP_A_SOCK_RPORT,	/* u16: peer port, host order */
+	ANP_A_SOCK_RQUEUE,	/* u32: bytes in the receive queue */
+	ANP_A_SOCK_WQUEUE,	/* u32: bytes in the send queue */
+	ANP_A_SOCK_DROPS,	/* u32: datagrams dropped at the socket */
+	ANP_A_SOCK_UID,		/* u32: owner uid, in the caller's userns */
+	ANP_A_SOCK_INODE,	/* u64: socket inode, as ss shows */
 
 	__ANP_A_MAX,
 	ANP_A_MAX = __ANP_A_MAX - 1
@@ -93,6 +110,14 @@ enum anp_neigh_state {
 				 * re-resolved on its next use
 				 */
 	ANP_NEIGH_FAILED,	/* no answer after all retries */
+};
+
+/* A socket's state as `anpctl sockets` shows it (the names ss uses). */
+enum anp_sock_state {
+	ANP_SOCK_UNCONN,	/* datagram socket without a peer */
+	ANP_SOCK_ESTAB,		/* connected */
+	ANP_SOCK_LISTEN,
+	ANP_SOCK_CLOSE,		/* released, not yet freed */
 };
 
 enum anp_route_type {
