@@ -13,8 +13,9 @@
  *   (GENL_UNS_ADMIN_PERM, checked by the genetlink core, which answers
  *   EPERM); they run under RTNL, the outermost lock of anp.h's order.
  * - GET commands are open to everyone.  Dumps keep their position in
- *   cb->args[0] and are resumed by the walkers of addr.c, route.c and
- *   neigh.c, so a table larger than one skb is sent in several parts.
+ *   cb->args[0] and are resumed by the walkers of addr.c, route.c,
+ *   neigh.c and sock.c, so a table larger than one skb is sent in
+ *   several parts.
  *   ADDR_GET, ROUTE_GET and NEIGH_GET accept an optional ANP_A_IFINDEX
  *   that restricts the dump to one interface.
  * - Every rejection made here carries an extack message; anp_addr_*()
@@ -336,6 +337,51 @@ static int anp_nl_neigh_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return anp_nl_dump_ret(skb, err);
 }
 
+/* Called by anp_sock_walk() with a copy of the socket's state. */
+static int anp_nl_sock_fill(void *arg, const struct anp_sock_info *si)
+{
+	struct anp_nl_dump *d = arg;
+	void *hdr;
+
+	hdr = anp_nl_dump_put(d, ANP_CMD_SOCK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u8(d->skb, ANP_A_SOCK_TYPE, si->type) ||
+	    nla_put_u8(d->skb, ANP_A_SOCK_PROTO, si->protocol) ||
+	    nla_put_u8(d->skb, ANP_A_SOCK_STATE, si->state) ||
+	    nla_put_in_addr(d->skb, ANP_A_SOCK_LADDR, si->laddr) ||
+	    nla_put_u16(d->skb, ANP_A_SOCK_LPORT, si->lport) ||
+	    nla_put_in_addr(d->skb, ANP_A_SOCK_RADDR, si->raddr) ||
+	    nla_put_u16(d->skb, ANP_A_SOCK_RPORT, si->rport) ||
+	    nla_put_u32(d->skb, ANP_A_SOCK_RQUEUE, si->rqueue) ||
+	    nla_put_u32(d->skb, ANP_A_SOCK_WQUEUE, si->wqueue) ||
+	    nla_put_u32(d->skb, ANP_A_SOCK_DROPS, si->drops) ||
+	    nla_put_u32(d->skb, ANP_A_SOCK_UID, si->uid) ||
+	    nla_put_u64_64bit(d->skb, ANP_A_SOCK_INODE, si->inode,
+			      ANP_A_PAD)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/*
+ * Every AF_ANP socket of the requester's netns, in creation order (the
+ * `ss -uan` of the family).  No filter: anpctl filters for display.
+ */
+static int anp_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long pos = cb->args[0];
+	struct anp_nl_dump d;
+	int err;
+
+	anp_nl_dump_init(&d, skb, cb);
+	err = anp_sock_walk(d.an, &pos, anp_nl_sock_fill, &d);
+	cb->args[0] = pos;
+	return anp_nl_dump_ret(skb, err);
+}
+
 /* ---- counters ------------------------------------------------------- */
 
 /* The exact payload of a STATS_GET reply. */
@@ -444,6 +490,11 @@ static const struct genl_ops anp_genl_ops[] = {
 		/* no policy: the core rejects every attribute */
 		.cmd		= ANP_CMD_STATS_GET,
 		.doit		= anp_nl_stats_get,
+	},
+	{
+		/* no policy: no filter, every attribute rejected */
+		.cmd		= ANP_CMD_SOCK_GET,
+		.dumpit		= anp_nl_sock_dump,
 	},
 };
 
