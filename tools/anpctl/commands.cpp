@@ -4,10 +4,15 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <optional>
 #include <utility>
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <netlink/attr.h>
 
@@ -105,6 +110,121 @@ const char *neigh_state_name(unsigned int state)
 		return "FAILED";
 	}
 	return "UNKNOWN";
+}
+
+const char *sock_state_name(unsigned int state)
+{
+	switch (state) {
+	case ANP_SOCK_UNCONN:
+		return "UNCONN";
+	case ANP_SOCK_ESTAB:
+		return "ESTAB";
+	case ANP_SOCK_LISTEN:
+		return "LISTEN";
+	case ANP_SOCK_CLOSE:
+		return "CLOSE";
+	}
+	return "UNKNOWN";
+}
+
+// ss's Netid column, from the socket type and protocol.
+std::string sock_netid(unsigned int type, unsigned int proto)
+{
+	if (type == SOCK_DGRAM && proto == IPPROTO_UDP)
+		return "udp";
+	if (type == SOCK_STREAM && proto == IPPROTO_TCP)
+		return "tcp";
+	if (type == SOCK_SEQPACKET)
+		return "seqpacket";
+	if (type == SOCK_DGRAM)
+		return "dgram";
+	if (type == SOCK_STREAM)
+		return "stream";
+	return "type" + std::to_string(type) + "/" + std::to_string(proto);
+}
+
+// ADDRESS:PORT as ss prints an IPv4 endpoint: 0.0.0.0 for any address,
+// * for port 0.
+std::string format_endpoint(std::uint32_t be_addr, unsigned int port)
+{
+	return format_addr(be_addr) + ":" +
+	       (port ? std::to_string(port) : std::string("*"));
+}
+
+// The processes holding each socket, as ss -p finds them: every
+// /proc/PID/fd/FD that is a link to "socket:[INODE]".  Processes /proc
+// does not let us read are skipped, as ss does.
+struct SockUser {
+	std::string comm;
+	long pid;
+	long fd;
+};
+
+std::map<std::uint64_t, std::vector<SockUser>> sock_users()
+{
+	std::map<std::uint64_t, std::vector<SockUser>> users;
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return users;
+
+	while (dirent *pe = readdir(proc)) {
+		char *end;
+		long pid = std::strtol(pe->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		std::string base = std::string("/proc/") + pe->d_name;
+		DIR *fds = opendir((base + "/fd").c_str());
+		if (!fds)
+			continue;
+		std::string comm;
+		while (dirent *fe = readdir(fds)) {
+			long fd = std::strtol(fe->d_name, &end, 10);
+			if (*end || fe->d_name[0] == '\0')
+				continue;
+			char link[64];
+			std::string path = base + "/fd/" + fe->d_name;
+			ssize_t n = readlink(path.c_str(), link,
+					     sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			unsigned long long ino;
+			char tail;
+			if (std::sscanf(link, "socket:[%llu]%c", &ino,
+					&tail) != 2 || tail != ']')
+				continue;
+			if (comm.empty()) {
+				FILE *f = std::fopen((base + "/comm").c_str(),
+						     "r");
+				char buf[64] = "";
+				if (f) {
+					if (!std::fgets(buf, sizeof(buf), f))
+						buf[0] = '\0';
+					std::fclose(f);
+				}
+				comm = buf;
+				if (!comm.empty() && comm.back() == '\n')
+					comm.pop_back();
+			}
+			users[ino].push_back({comm, pid, fd});
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return users;
+}
+
+std::string format_users(const std::vector<SockUser> &v)
+{
+	std::string out = "users:(";
+	for (std::size_t i = 0; i < v.size(); i++) {
+		if (i)
+			out += ",";
+		out += "(\"" + v[i].comm + "\",pid=" +
+		       std::to_string(v[i].pid) + ",fd=" +
+		       std::to_string(v[i].fd) + ")";
+	}
+	return out + ")";
 }
 
 struct AddrEntry {
@@ -361,6 +481,87 @@ void cmd_stats(const Args &args)
 			continue;
 		std::printf("%-*s  %" PRIu64 "\n", static_cast<int>(width),
 			    name.c_str(), value);
+	}
+}
+
+// `anpctl sockets [-p]`: ss -uan for AF_ANP.  Only the header when the
+// namespace has no AF_ANP socket.
+void cmd_sockets(const Args &args)
+{
+	bool procs = false;
+	for (const std::string &a : args) {
+		if (a == "-p" || a == "--processes")
+			procs = true;
+		else
+			throw UsageError("sockets: unexpected argument \"" + a +
+					 "\"");
+	}
+	Genl nl;
+
+	using Row = std::vector<std::string>;
+	std::vector<Row> rows;
+	rows.push_back({"Netid", "State", "Recv-Q", "Send-Q",
+			"Local Address:Port", "Peer Address:Port", "Owner"});
+	std::vector<std::uint64_t> inodes;
+
+	Request req(nl.family(), ANP_CMD_SOCK_GET, true);
+	req.set_what("sockets");
+	nl.run(req, [&](const Attrs &tb) {
+		for (int t : {ANP_A_SOCK_LPORT, ANP_A_SOCK_RPORT,
+			      ANP_A_SOCK_INODE})
+			if (!tb[t])
+				throw Failure("malformed reply from the kernel");
+		std::uint64_t ino = nla_get_u64(tb[ANP_A_SOCK_INODE]);
+		std::string owner = "uid:" +
+			std::to_string(get_u32(tb, ANP_A_SOCK_UID)) +
+			" ino:" + std::to_string(ino);
+		if (tb[ANP_A_SOCK_DROPS] && nla_get_u32(tb[ANP_A_SOCK_DROPS]))
+			owner += " drops:" +
+				 std::to_string(nla_get_u32(tb[ANP_A_SOCK_DROPS]));
+		rows.push_back({
+			sock_netid(get_u8(tb, ANP_A_SOCK_TYPE),
+				   get_u8(tb, ANP_A_SOCK_PROTO)),
+			sock_state_name(get_u8(tb, ANP_A_SOCK_STATE)),
+			std::to_string(get_u32(tb, ANP_A_SOCK_RQUEUE)),
+			std::to_string(get_u32(tb, ANP_A_SOCK_WQUEUE)),
+			format_endpoint(get_u32(tb, ANP_A_SOCK_LADDR),
+					nla_get_u16(tb[ANP_A_SOCK_LPORT])),
+			format_endpoint(get_u32(tb, ANP_A_SOCK_RADDR),
+					nla_get_u16(tb[ANP_A_SOCK_RPORT])),
+			owner,
+		});
+		inodes.push_back(ino);
+	});
+
+	if (procs) {
+		auto users = sock_users();
+		rows[0].push_back("Process");
+		for (std::size_t i = 1; i < rows.size(); i++) {
+			auto it = users.find(inodes[i - 1]);
+			rows[i].push_back(it == users.end() ? "" :
+					  format_users(it->second));
+		}
+	}
+
+	// Columns as wide as their widest cell, one space apart, the last
+	// one unpadded (no trailing blanks).
+	std::vector<std::size_t> width(rows[0].size(), 0);
+	for (const Row &r : rows)
+		for (std::size_t c = 0; c < r.size(); c++)
+			width[c] = std::max(width[c], r[c].size());
+	for (const Row &r : rows) {
+		std::string line;
+		for (std::size_t c = 0; c < r.size(); c++) {
+			if (c + 1 == r.size()) {
+				line += r[c];
+				break;
+			}
+			line += r[c];
+			line.append(width[c] - r[c].size() + 1, ' ');
+		}
+		while (!line.empty() && line.back() == ' ')
+			line.pop_back();
+		std::printf("%s\n", line.c_str());
 	}
 }
 

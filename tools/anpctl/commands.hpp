@@ -16,5 +16,6 @@ void cmd_addr(const Args &args);
 void cmd_route(const Args &args);
 void cmd_neigh(const Args &args);
 void cmd_stats(const Args &args);
+void cmd_sockets(const Args &args);
 
 } // namespace anpctl

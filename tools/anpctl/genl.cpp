@@ -47,6 +47,18 @@ const nla_policy *reply_policy()
 		p[ANP_A_STAT].type = NLA_NESTED;
 		p[ANP_A_STAT_NAME].type = NLA_STRING;
 		p[ANP_A_STAT_VALUE].type = NLA_U64;
+		p[ANP_A_SOCK_TYPE].type = NLA_U8;
+		p[ANP_A_SOCK_PROTO].type = NLA_U8;
+		p[ANP_A_SOCK_STATE].type = NLA_U8;
+		p[ANP_A_SOCK_LADDR].type = NLA_U32;
+		p[ANP_A_SOCK_LPORT].type = NLA_U16;
+		p[ANP_A_SOCK_RADDR].type = NLA_U32;
+		p[ANP_A_SOCK_RPORT].type = NLA_U16;
+		p[ANP_A_SOCK_RQUEUE].type = NLA_U32;
+		p[ANP_A_SOCK_WQUEUE].type = NLA_U32;
+		p[ANP_A_SOCK_DROPS].type = NLA_U32;
+		p[ANP_A_SOCK_UID].type = NLA_U32;
+		p[ANP_A_SOCK_INODE].type = NLA_U64;
 		return p;
 	}();
 	return policy.data();

@@ -41,6 +41,9 @@ constexpr const char *usage_text =
 	"  anpctl route show [dev NAME]         connected and static routes\n"
 	"  anpctl neigh show [dev NAME]         the host's ARP cache\n"
 	"  anpctl stats [-z]                    the host's counters (-z: non-zero only)\n"
+	"  anpctl sockets [-p]                  the AF_ANP sockets of the namespace,\n"
+	"                                       as ss -uan shows UDP (-p: the\n"
+	"                                       processes holding each one)\n"
 	"  anpctl help | -h | --help            this text\n"
 	"  anpctl -V | --version                the version\n"
 	"\n"
@@ -57,7 +60,15 @@ constexpr const char *usage_text =
 	"             Stops at the first failing line; the lines before it stay\n"
 	"             applied (each line is one request, as with ip -batch)\n"
 	"\n"
-	"add and del need CAP_NET_ADMIN in the namespace; show and stats do not.\n"
+	"\"sockets\" may be written \"socks\".  Its columns: Netid (udp, tcp,\n"
+	"seqpacket), State (UNCONN, ESTAB, LISTEN, CLOSE), Recv-Q and Send-Q\n"
+	"(bytes queued), the local and peer ADDRESS:PORT (0.0.0.0 for any\n"
+	"address, * for no port), and the owner: uid:UID ino:INODE (the inode\n"
+	"of socket:[INODE] in /proc/PID/fd), drops:N when the socket dropped\n"
+	"datagrams, and with -p users:((\"NAME\",pid=PID,fd=FD),...).\n"
+	"\n"
+	"add and del need CAP_NET_ADMIN in the namespace; show, stats and\n"
+	"sockets do not (-p sees only the processes /proc lets it see).\n"
 	"Every add or del is a single netlink request: it is applied whole or\n"
 	"not at all.\n"
 	"\n"
@@ -75,6 +86,9 @@ void run_command(const std::string &object, const Args &args)
 		anpctl::cmd_neigh(args);
 	else if (object == "stats")
 		anpctl::cmd_stats(args);
+	else if (object == "sockets" || object == "socks" ||
+		 object == "sock")
+		anpctl::cmd_sockets(args);
 	else
 		throw UsageError("unknown object \"" + object + "\"");
 }
