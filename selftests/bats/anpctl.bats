@@ -10,8 +10,17 @@ setup() {
 }
 
 teardown() {
+	local p
+	for p in "${HOLD_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	[ -z "${HOLD_DIR:-}" ] || rm -rf "$HOLD_DIR"
 	anp_teardown
 }
+
+HOLD_PIDS=()
+HOLD_DIR=
 
 # ---- addresses -------------------------------------------------------
 
@@ -460,6 +469,162 @@ teardown() {
 	[[ "${lines[0]}" == "10.77.0.2/24 dev anp0 lladdr "* ]]
 	run -0 anpctl addr show
 	[[ "${lines[0]}" == "10.77.0.2/24 dev anp0 lladdr "* ]]
+}
+
+# ---- sockets ---------------------------------------------------------
+
+# anp_hold [setpriv ARGS... --] ARGS...: anp-udp hold --family anp ARGS in
+# $NS in the background (its fd 3 closed, as bats wants); returns once the
+# socket is bound and set up (its ready file), with its pid in HOLD_PID
+# and ADDR:PORT in HOLD_LOCAL.  The ready files live in a directory
+# any user may write (the setpriv case).
+anp_hold() {
+	local ready i pre=()
+	if [ -z "$HOLD_DIR" ]; then
+		HOLD_DIR=$(mktemp -d /tmp/anp-hold.XXXXXX)
+		chmod 1777 "$HOLD_DIR"
+	fi
+	ready=$HOLD_DIR/ready.${#HOLD_PIDS[@]}
+	if [ "$1" = setpriv ]; then
+		while [ "$1" != -- ]; do pre+=("$1"); shift; done
+		shift
+	fi
+	ip netns exec "$NS" "${pre[@]}" "$ANP_BIN/anp-udp" hold --family anp \
+		"$@" --ready "$ready" 3>&- &
+	HOLD_PID=$!
+	HOLD_PIDS+=("$HOLD_PID")
+	for ((i = 0; i < 200; i++)); do
+		if [ -s "$ready" ]; then
+			HOLD_LOCAL=$(cat "$ready")
+			return 0
+		fi
+		kill -0 "$HOLD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "anp-udp hold $* did not get ready" >&2
+	return 1
+}
+
+# The inode of the one socket anp-udp (pid $1) holds.
+socket_inode_of() {
+	local f l
+	for f in /proc/"$1"/fd/*; do
+		l=$(readlink "$f") || continue
+		if [[ "$l" =~ ^socket:\[([0-9]+)\]$ ]]; then
+			echo "${BASH_REMATCH[1]}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+SOCK_HEADER_RE='^Netid +State +Recv-Q +Send-Q +Local Address:Port +Peer Address:Port +Owner$'
+
+@test "sockets: an empty namespace shows the header only" {
+	run -0 --separate-stderr anpctl sockets
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" =~ $SOCK_HEADER_RE ]]
+	[ -z "$stderr" ]
+	run -0 anpctl socks
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "sockets: a bound AF_ANP UDP socket is UNCONN with its port, uid and inode" {
+	anp_link_up
+	anp_hold --bind 10.77.0.2:5000
+	local ino
+	ino=$(socket_inode_of "$HOLD_PID")
+	[ -n "$ino" ]
+
+	run -0 anpctl sockets
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" =~ $SOCK_HEADER_RE ]]
+	[[ "${lines[1]}" =~ ^udp\ +UNCONN\ +0\ +0\ +10\.77\.0\.2:5000\ +0\.0\.0\.0:\*\ +uid:0\ ino:${ino}$ ]]
+
+	# Port 0 and the any address: the port the kernel chose.
+	anp_hold --bind 0.0.0.0:0
+	local port=${HOLD_LOCAL##*:}
+	[ "$port" -gt 0 ]
+	run -0 anpctl sockets
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" =~ ^udp\ +UNCONN\ +0\ +0\ +0\.0\.0\.0:${port}\ +0\.0\.0\.0:\*\ +uid:0\ ino:[0-9]+$ ]]
+
+	# Closed: gone at once.
+	kill "$HOLD_PID"
+	wait "$HOLD_PID" || true
+	run -0 anpctl sockets
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == *" 10.77.0.2:5000 "* ]]
+}
+
+@test "sockets: a connected AF_ANP UDP socket is ESTAB with its peer" {
+	anp_link_up
+	anp_hold --bind 10.77.0.2:5001 --connect 10.77.0.1:6000
+	run -0 anpctl sockets
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" =~ ^udp\ +ESTAB\ +0\ +0\ +10\.77\.0\.2:5001\ +10\.77\.0\.1:6000\ +uid:0\ ino:[0-9]+$ ]]
+
+	# connect() alone binds a port and the source address.
+	anp_hold --connect 10.77.0.1:6001
+	run -0 anpctl sockets
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" =~ ^udp\ +ESTAB\ +0\ +0\ +10\.77\.0\.2:[1-9][0-9]*\ +10\.77\.0\.1:6001\ +uid:0\ ino:[0-9]+$ ]]
+}
+
+@test "sockets -p names the process as ss -p does; the owner's uid" {
+	anp_link_up
+	anp_hold --bind 10.77.0.2:5002
+	local ino pid=$HOLD_PID fd
+	ino=$(socket_inode_of "$pid")
+	for fd in /proc/"$pid"/fd/*; do
+		[ "$(readlink "$fd")" = "socket:[$ino]" ] && break
+	done
+	fd=${fd##*/}
+
+	run -0 anpctl sockets -p
+	[[ "${lines[0]}" =~ Owner\ +Process$ ]]
+	[[ "${lines[1]}" =~ ^udp\ +UNCONN\ .*\ 10\.77\.0\.2:5002\ .*\ uid:0\ ino:${ino}\ +users:\(\(\"anp-udp\",pid=${pid},fd=${fd}\)\)$ ]]
+	run -0 anpctl sockets --processes
+	[[ "${lines[1]}" == *"users:((\"anp-udp\",pid=${pid},fd=${fd}))" ]]
+
+	# A socket of another user, listed for an unprivileged reader too.
+	anp_hold setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		--bind 10.77.0.2:5003
+	run -0 ip netns exec "$NS" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$ANP_BIN/anpctl" sockets
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" =~ \ 10\.77\.0\.2:5002\ .*\ uid:0\ ino: ]]
+	[[ "${lines[2]}" =~ \ 10\.77\.0\.2:5003\ .*\ uid:65534\ ino: ]]
+}
+
+@test "sockets -n NETNS: each namespace lists its own sockets" {
+	anp_link_up
+	anp_hold --bind 10.77.0.2:5004
+	local other
+	other=$(anp_ns_name other)
+	anp_ns_create "$other"
+	run -0 "$ANP_BIN/anpctl" -n "$other" sockets
+	local n=${#lines[@]}
+	anp_ns_delete "$other"
+	[ "$n" -eq 1 ]
+
+	run -0 "$ANP_BIN/anpctl" -n "$NS" sockets
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == *" 10.77.0.2:5004 "* ]]
+	# The same from inside the namespace.
+	run -0 ip netns exec "$NS" "$ANP_BIN/anpctl" socks
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == *" 10.77.0.2:5004 "* ]]
+}
+
+@test "sockets: bad arguments exit 2 with one line" {
+	run -2 --separate-stderr anpctl sockets -x
+	assert_one_line_error 'anpctl: sockets: unexpected argument "-x" (try "anpctl help")'
+	run -2 --separate-stderr anpctl socks show
+	assert_one_line_error 'anpctl: sockets: unexpected argument "show" (try "anpctl help")'
+	run -0 "$ANP_BIN/anpctl" help
+	[[ "$output" == *"anpctl sockets [-p]"* ]]
 }
 
 # ---- usage -----------------------------------------------------------
