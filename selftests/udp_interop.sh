@@ -30,7 +30,9 @@ udp_start()
 
 	shift 2
 	ready=$(mktemp -u "$ANP_TMPDIR/ready.XXXXXX")
-	nsx "$ns" "$ANP_UDP" "$@" --ready "$ready" > "$ready.out" 2>&1 &
+	# Not through nsx: a backgrounded function would be a subshell, and
+	# $! its pid rather than anp-udp's (ip netns exec execs it in place).
+	ip netns exec "$ns" "$ANP_UDP" "$@" --ready "$ready" > "$ready.out" 2>&1 &
 	pid=$!
 	ANP_BG_PIDS+=("$pid")
 	if ! wait_until 10 test -s "$ready"; then

@@ -190,7 +190,7 @@ std::map<std::uint64_t, std::vector<SockUser>> sock_users()
 			link[n] = '\0';
 			unsigned long long ino;
 			char tail;
-			if (std::sscanf(link, "socket:[%llu]%c", &ino,
+			if (std::sscanf(link, "socket:[%llu%c", &ino,
 					&tail) != 2 || tail != ']')
 				continue;
 			if (comm.empty()) {
