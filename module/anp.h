@@ -105,6 +105,7 @@ enum anp_mib_field {
 	ANP_MIB_IP_REASM_FAILS,		/* reassembly failures (any reason) */
 	ANP_MIB_IP_REASM_TIMEOUT,	/* queues expired */
 	ANP_MIB_IP_REASM_OVERLAPS,	/* overlapping fragments */
+	ANP_MIB_IP_REASM_DUPLICATES,	/* exact duplicates dropped alone */
 	ANP_MIB_IP_OUT_REQUESTS,
 	ANP_MIB_IP_OUT_NO_ROUTES,
 	ANP_MIB_IP_OUT_DISCARDS,
@@ -508,6 +509,8 @@ int anp_loop_init(struct anp_net *an);
 void anp_loop_exit(struct anp_net *an);
 /* skb->data at a complete IP header.  Consumes skb.  0 or -ENOBUFS. */
 int anp_loop_xmit(struct anp_net *an, struct sk_buff *skb);
+/* Wait until the queue is delivered (KUnit).  0 or -ETIMEDOUT. */
+int anp_loop_sync(struct anp_net *an, unsigned int timeout_ms);
 
 /* ---- ICMP (icmp.c) ------------------------------------------------ */
 /*

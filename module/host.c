@@ -50,6 +50,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_IP_REASM_FAILS] = "IpReasmFails",
 	[ANP_MIB_IP_REASM_TIMEOUT] = "IpReasmTimeout",
 	[ANP_MIB_IP_REASM_OVERLAPS] = "IpReasmOverlaps",
+	[ANP_MIB_IP_REASM_DUPLICATES] = "IpReasmDuplicates",
 	[ANP_MIB_IP_OUT_REQUESTS] = "IpOutRequests",
 	[ANP_MIB_IP_OUT_NO_ROUTES] = "IpOutNoRoutes",
 	[ANP_MIB_IP_OUT_DISCARDS] = "IpOutDiscards",

@@ -19,14 +19,31 @@
  *    host acts on none of them yet (no source route, record route or
  *    timestamp processing), which only a datagram that asks for them
  *    can notice.
- *  - Fragments (MF or a fragment offset) are dropped and counted in
- *    IpReasmFails until the datagram issue adds reassembly.
+ *  - RFC 791 3.2 / RFC 1122 3.3.2: fragments (MF or a fragment offset)
+ *    go to reassembly (frag.c); the whole datagram is delivered when
+ *    its last missing fragment arrives.
+ *  - Datagrams the host sends itself arrive through loop.c, not here:
+ *    they are never counted as NIC input (IpInReceives...) but in
+ *    IpLoopPkts, then IpInDelivers.
  *
- * Output (anp_ip_output): a route lookup picks the interface, next hop
- * and source; the header gets TTL ANP_DEFAULT_TTL and DF.  DF because
- * the host never fragments: a datagram larger than the MTU is refused
- * with EMSGSIZE, so every datagram it sends is atomic (RFC 6864 4.1);
- * the identification still counts up per host, which RFC 6864 allows.
+ * Output (anp_ip_send; anp_ip_output is its short form): the header
+ * gets TTL ANP_DEFAULT_TTL (RFC 1122 3.2.1.7) and an identification
+ * from one per-host counter (RFC 791 3.2; RFC 6864 4.1 allows one
+ * counter for all destinations).  Then, by destination:
+ *  - one of the host's addresses or 127/8: local delivery (loop.c),
+ *    never a NIC (RFC 1122 3.2.1.3: 127/8 MUST NOT leave the host);
+ *  - otherwise a route lookup picks the interface, next hop and source;
+ *    a datagram that fits the interface's MTU leaves with DF set, one
+ *    that does not is fragmented (RFC 791 3.2, anp_frag_output) with DF
+ *    clear: Linux's IP_PMTUDISC_WANT default for UDP.  The host does
+ *    no path MTU discovery, so DF on an atomic datagram only says it
+ *    is atomic (RFC 6864 4.1);
+ *  - a broadcast (limited, or a connected subnet's) goes to the
+ *    Ethernet broadcast address and, as Linux's ip_mc_output() does, a
+ *    copy loops back to the host's own sockets.  Only with bcast_ok
+ *    (SO_BROADCAST), else EACCES as Linux.
+ * A datagram over 65535 bytes cannot be expressed (RFC 791 3.1: Total
+ * Length is 16 bits): EMSGSIZE.
  */
 #include <kunit/visibility.h>
 #include <linux/icmp.h>
@@ -208,17 +225,92 @@ static struct anp_iface *anp_ip_saddr_iface(struct anp_net *an, __be32 saddr)
 	return NULL;
 }
 
+/* Where the datagram (or each of its fragments) goes on the NIC. */
+struct anp_ip_out {
+	struct anp_iface *ifc;
+	__be32 nexthop;
+	bool bcast;
+};
+
+static int anp_ip_xmit_one(void *arg, struct sk_buff *skb)
+{
+	struct anp_ip_out *o = arg;
+
+	/* RFC 1122 3.3.6: a broadcast goes out as a link broadcast. */
+	if (o->bcast)
+		return anp_eth_output(o->ifc, skb, o->ifc->dev->broadcast,
+				      htons(ETH_P_IP));
+	return anp_neigh_output(o->ifc, o->nexthop, skb);
+}
+
+/* Push the IPv4 header (RFC 791 3.1, no options) in front of skb->data. */
+static int anp_ip_push_header(struct anp_net *an, struct sk_buff *skb,
+			      const struct anp_ip_tx *tx, __be32 saddr,
+			      bool df)
+{
+	unsigned int len = skb->len + sizeof(struct iphdr);
+	struct iphdr *iph;
+
+	if (skb_cow_head(skb, sizeof(*iph) + ETH_HLEN))
+		return -ENOMEM;
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = tx->tos;
+	iph->tot_len = htons(len);
+	iph->id = anp_ip_next_id(an);
+	iph->frag_off = df ? htons(IP_DF) : 0;
+	/* RFC 1122 3.2.1.7: a fixed default TTL, ANP_DEFAULT_TTL. */
+	iph->ttl = tx->ttl ?: ANP_DEFAULT_TTL;
+	iph->protocol = tx->protocol;
+	iph->saddr = saddr;
+	iph->daddr = tx->daddr;
+	ip_send_check(iph);
+	skb->protocol = htons(ETH_P_IP);
+	return 0;
+}
+
 int anp_ip_send(struct anp_net *an, struct sk_buff *skb,
 		const struct anp_ip_tx *tx)
 {
 	__be32 saddr = tx->saddr, daddr = tx->daddr;
 	struct anp_route_result res = {};
+	struct anp_ip_out out = {};
+	struct sk_buff *copy;
 	bool bcast = false;
-	struct iphdr *iph;
-	unsigned int len;
+	unsigned int len, mtu;
 	int err;
 
+	/* RFC 791 3.1: Total Length is 16 bits. */
+	len = skb->len + sizeof(struct iphdr);
+	if (len > ANP_IP_MAX_LEN) {
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+
 	rcu_read_lock();
+	if (ipv4_is_loopback(daddr) || anp_addr_is_local(an, daddr)) {
+		/*
+		 * RFC 1122 3.2.1.3: to 127/8 or to one of our own
+		 * addresses, the datagram stays in the host (loop.c).
+		 * Source: the destination itself, 127.0.0.1 for 127/8
+		 * (as anp_ip_route_saddr).
+		 */
+		if (!saddr)
+			saddr = ipv4_is_loopback(daddr) ?
+				htonl(INADDR_LOOPBACK) : daddr;
+		if (anp_ip_push_header(an, skb, tx, saddr, true)) {
+			ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
+			err = -ENOMEM;
+			goto drop;
+		}
+		rcu_read_unlock();
+		ANP_INC_STATS(an, ANP_MIB_IP_OUT_REQUESTS);
+		return anp_loop_xmit(an, skb);
+	}
+
 	if (ipv4_is_lbcast(daddr)) {
 		/*
 		 * RFC 1122 3.3.6: limited broadcast goes out on one
@@ -252,42 +344,31 @@ int anp_ip_send(struct anp_net *an, struct sk_buff *skb,
 		goto drop;
 	}
 
-	len = skb->len + sizeof(*iph);
-	if (len > res.ifc->dev->mtu) {
-		/* No fragmentation yet (the datagram issue adds it). */
-		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
-		err = -EMSGSIZE;
-		goto drop;
-	}
-	if (skb_cow_head(skb, sizeof(*iph) + ETH_HLEN)) {
+	/* DF only on a datagram that fits: IP_PMTUDISC_WANT (above). */
+	mtu = res.ifc->dev->mtu;
+	if (anp_ip_push_header(an, skb, tx, saddr, len <= mtu)) {
 		ANP_INC_STATS(an, ANP_MIB_IP_OUT_DISCARDS);
 		err = -ENOMEM;
 		goto drop;
 	}
-
-	/* RFC 791 3.1: the header, no options. */
-	iph = skb_push(skb, sizeof(*iph));
-	skb_reset_network_header(skb);
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->tos = tx->tos;
-	iph->tot_len = htons(len);
-	iph->id = anp_ip_next_id(an);
-	iph->frag_off = htons(IP_DF);
-	/* RFC 1122 3.2.1.7: a fixed default TTL, ANP_DEFAULT_TTL. */
-	iph->ttl = tx->ttl ?: ANP_DEFAULT_TTL;
-	iph->protocol = tx->protocol;
-	iph->saddr = saddr;
-	iph->daddr = daddr;
-	ip_send_check(iph);
-	skb->protocol = htons(ETH_P_IP);
-
 	ANP_INC_STATS(an, ANP_MIB_IP_OUT_REQUESTS);
-	if (bcast)
-		err = anp_eth_output(res.ifc, skb, res.ifc->dev->broadcast,
-				     htons(ETH_P_IP));
+
+	if (bcast) {
+		/* The host hears its own broadcasts (Linux ip_mc_output). */
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (copy)
+			anp_loop_xmit(an, copy);
+		else
+			ANP_INC_STATS(an, ANP_MIB_IP_LOOP_DROPS);
+	}
+
+	out.ifc = res.ifc;
+	out.nexthop = res.nexthop;
+	out.bcast = bcast;
+	if (len > mtu)
+		err = anp_frag_output(an, skb, mtu, anp_ip_xmit_one, &out);
 	else
-		err = anp_neigh_output(res.ifc, res.nexthop, skb);
+		err = anp_ip_xmit_one(&out, skb);
 	rcu_read_unlock();
 	return err;
 
