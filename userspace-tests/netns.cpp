@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -225,24 +227,17 @@ uint64_t anp_netns::stat(const std::string &name) const
 	return it->second;
 }
 
-uint64_t anp_netns::link_stat(const std::string &field) const
-{
-	std::ifstream f("/sys/class/net/anp0/statistics/" + field);
-	uint64_t v = 0;
-
-	f >> v;
-	REQUIRE(f.good() || f.eof(), "read anp0 statistics/" + field);
-	return v;
-}
-
 int anp_netns::mtu() const
 {
-	std::ifstream f("/sys/class/net/anp0/mtu");
-	int v = 0;
+	// Not /sys/class/net: sysfs shows the namespace it was mounted in.
+	fd_guard s(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	struct ifreq ifr = {};
 
-	f >> v;
-	REQUIRE(v > 0, "read /sys/class/net/anp0/mtu");
-	return v;
+	REQUIRE(s.get() >= 0, "socket: " + errno_name(errno));
+	std::strncpy(ifr.ifr_name, "anp0", IFNAMSIZ - 1);
+	REQUIRE(ioctl(s.get(), SIOCGIFMTU, &ifr) == 0,
+		"SIOCGIFMTU anp0: " + errno_name(errno));
+	return ifr.ifr_mtu;
 }
 
 std::map<std::string, uint64_t> linux_snmp(const std::string &proto)

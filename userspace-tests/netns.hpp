@@ -65,8 +65,7 @@ public:
 	// Every counter of `anpctl stats`.
 	std::map<std::string, uint64_t> stats() const;
 	uint64_t stat(const std::string &name) const;
-	// /sys/class/net/anp0/statistics/<field>
-	uint64_t link_stat(const std::string &field) const;
+	// anp0's MTU.
 	int mtu() const;
 	void sysctl(const std::string &path, const std::string &value) const;
 	std::string sysctl_read(const std::string &path) const;
