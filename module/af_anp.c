@@ -15,9 +15,14 @@
  * outside 0..SOCK_MAX-1.)
  *
  * Each type has its own proto_ops table, chosen in anp_create() as
- * af_vsock does.  The datagram, stream and local socket work fills these
- * tables in; until then every operation except release, and the
- * SOL_SOCKET options the core handles, fails with EOPNOTSUPP.
+ * af_vsock does.  SOCK_DGRAM is UDP (udp.c: anp_dgram_ops,
+ * anp_udp_proto).  The stream and local socket work fills the other
+ * tables in; until then every operation of theirs except release, and
+ * the SOL_SOCKET options the core handles, fails with EOPNOTSUPP.
+ *
+ * Every socket is SOCK_RCU_FREE (port lookups and the socket dump find
+ * sockets under RCU) and on its host's socket list (sock.c) until
+ * released.
  *
  * A socket holds a reference on the module (proto_ops.owner and
  * proto.owner), so anp.ko cannot be removed while one is open.
@@ -45,6 +50,7 @@ static int anp_release(struct socket *sock)
 	lock_sock(sk);
 	sock_orphan(sk);
 	release_sock(sk);
+	anp_sock_list_del(sk);
 	sock->sk = NULL;
 	sock_put(sk);
 	return 0;
@@ -77,12 +83,6 @@ static int anp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	.sendpage	= sock_no_sendpage
 
 static const struct proto_ops anp_stream_ops = { ANP_UNIMPLEMENTED_OPS };
-const struct proto_ops anp_dgram_ops = { ANP_UNIMPLEMENTED_OPS };
-struct proto anp_udp_proto = {
-	.name		= "ANP-UDP",
-	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct anp_sock),
-};
 static const struct proto_ops anp_seqpacket_ops = { ANP_UNIMPLEMENTED_OPS };
 
 struct anp_sock_type {
@@ -132,6 +132,21 @@ static int anp_create(struct net *net, struct socket *sock, int protocol,
 	sock->ops = t->ops;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = t->protocol;
+	/* Port lookups and the socket dump read sockets under RCU. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	INIT_LIST_HEAD(&anp_sk(sk)->list_node);
+	if (sk->sk_prot->init) {
+		int err = sk->sk_prot->init(sk);
+
+		if (err) {
+			sock->sk = NULL;
+			sk->sk_socket = NULL;
+			sk_free(sk);
+			return err;
+		}
+	}
+	/* Every socket, whatever its type, is in its host's list. */
+	anp_sock_list_add(sk);
 	return 0;
 }
 

@@ -44,6 +44,12 @@
  *                        path; never held while calling out to a ring.
  *   ptr_ring locks       inside ptr_ring_produce/consume only.
  *
+ * Sockets (sock.c): lock_sock(sk) (process context), then
+ *   anp_port_table.lock  spinlock, BH-safe; writers of a protocol's
+ *                        port tables (readers: RCU).
+ *   anp_sock_table.lock  spinlock; the host's socket list (readers:
+ *                        RCU).  Never held with another anp lock.
+ *
  * Readers on the data path (NAPI poll, socket calls) use RCU for the
  * interface, address and route lists; writers publish with the _rcu list
  * helpers under RTNL and free with kfree_rcu().
@@ -596,6 +602,53 @@ int anp_sock_walk(struct anp_net *an, unsigned long *pos,
 		  int (*fn)(void *arg, const struct anp_sock_info *si),
 		  void *arg);
 
+/* Every socket from creation (anp_create) to release. */
+void anp_sock_list_add(struct sock *sk);
+void anp_sock_list_del(struct sock *sk);
+
+/*
+ * A protocol's port table (private to sock.c): UDP's now, TCP's in the
+ * stream issue.  NULL for a protocol without one.
+ */
+struct anp_port_table;
+struct anp_port_table *anp_port_table(struct anp_net *an, int protocol);
+/*
+ * Give sk (sk_num 0, sk_rcv_saddr set) port snum, or an ephemeral port
+ * when 0 (_range: from low..high, searching from rand: KUnit's knobs),
+ * and hash it.  0 or -EADDRINUSE.
+ */
+int anp_port_get(struct anp_port_table *pt, struct sock *sk, u16 snum);
+int anp_port_get_range(struct anp_port_table *pt, struct sock *sk, u16 snum,
+		       int low, int high, u32 rand);
+/* Unhash sk (its port is free at once); sk_num becomes 0. */
+void anp_port_unhash(struct anp_port_table *pt, struct sock *sk);
+/* Set local address and peer of a hashed sk and rehash it. */
+void anp_port_set_peer(struct anp_port_table *pt, struct sock *sk,
+		       __be32 rcv_saddr, __be32 daddr, __be16 dport,
+		       bool connected);
+/*
+ * Receive demux, RCU: a connected socket with exactly this 4-tuple,
+ * else one bound to (daddr, dport), else one bound to (any, dport).
+ * saddr/sport are the datagram's source.  No reference taken.
+ */
+struct sock *anp_port_lookup(struct anp_port_table *pt, __be32 saddr,
+			     __be16 sport, __be32 daddr, __be16 dport);
+/* Broadcast demux, RCU: fn for every socket that takes it; count. */
+int anp_port_bcast_walk(struct anp_port_table *pt, __be32 saddr,
+			__be16 sport, __be32 daddr, __be16 dport,
+			void (*fn)(struct sock *sk, void *arg), void *arg);
+
+/*
+ * The socket calls' address rules (see sock.c): bind takes the socket
+ * lock; the others need it held.
+ */
+int anp_sock_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int anp_sock_autobind(struct sock *sk);		/* 0 or -EAGAIN */
+int anp_sock_dgram_connect(struct sock *sk, __be32 daddr, __be16 dport);
+void anp_sock_disconnect(struct sock *sk);
+void anp_sock_unhash(struct sock *sk);
+int anp_sock_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+
 /* ---- UDP (udp.c) ---------------------------------------------------*/
 /* skb->data at the UDP header, network header set.  Consumes.  BH. */
 void anp_udp_rcv(struct anp_net *an, struct sk_buff *skb);
@@ -606,6 +659,8 @@ void anp_udp_rcv(struct anp_net *an, struct sk_buff *skb);
  */
 void anp_udp_err(struct anp_net *an, const struct iphdr *iph,
 		 const struct udphdr *uh, u8 type, u8 code, __be32 info);
+/* Set a UDP checksum (RFC 768) over skb (skb->data at the header). */
+void anp_udp_set_csum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 /* The SOCK_DGRAM proto_ops and proto (af_anp.c picks them). */
 extern const struct proto_ops anp_dgram_ops;
 extern struct proto anp_udp_proto;
