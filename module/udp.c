@@ -606,3 +606,4 @@ struct proto anp_udp_proto = {
 	.init		= anp_udp_init,
 	.obj_size	= sizeof(struct anp_sock),
 };
+EXPORT_SYMBOL_IF_KUNIT(anp_udp_proto);
