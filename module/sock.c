@@ -33,8 +33,10 @@
  *
  * Bind rules (those of Linux's inet_bind() and udp_lib_get_port()):
  *  - sockaddr shorter than sockaddr_anp: EINVAL; a family other than
- *    AF_ANP: EAFNOSUPPORT, except AF_UNSPEC with INADDR_ANY (the compat
- *    case inet_bind() accepts).
+ *    AF_ANP: EINVAL, as issue 3 specifies (inet_bind() gives
+ *    EAFNOSUPPORT here; connect and sendto do give EAFNOSUPPORT, as
+ *    AF_INET), except AF_UNSPEC with INADDR_ANY (the compat case
+ *    inet_bind() accepts).
  *  - the address must be INADDR_ANY, one of the host's addresses, in
  *    127/8 (the host's loopback, RFC 1122 3.2.1.3), a broadcast address
  *    of the host or multicast (Linux accepts both; the socket then sends
@@ -510,9 +512,10 @@ int anp_sock_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 
 	if (addr_len < sizeof(*sa))
 		return -EINVAL;
+	/* Issue 3's rule: EINVAL (inet_bind() gives EAFNOSUPPORT). */
 	if (sa->sanp_family != AF_ANP &&
 	    (sa->sanp_family != AF_UNSPEC || sa->sanp_addr != htonl(INADDR_ANY)))
-		return -EAFNOSUPPORT;
+		return -EINVAL;
 	addr = sa->sanp_addr;
 	rcu_read_lock();
 	ok = anp_sock_addr_bindable(an, addr);

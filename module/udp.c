@@ -329,12 +329,39 @@ static int anp_dgram_shutdown(struct socket *sock, int how)
 	return err;
 }
 
+/*
+ * SOL_ANP options.  SO_REUSEPORT: Linux 6.1's sock_setsockopt() refuses
+ * SOL_SOCKET/SO_REUSEPORT (EOPNOTSUPP) on any family but AF_INET and
+ * AF_INET6 and gives a protocol no way to take it, so an AF_ANP socket
+ * sets it at level SOL_ANP (same name, same int); getsockopt at
+ * SOL_SOCKET reads it back as usual.
+ */
+static int anp_dgram_setsockopt_anp(struct sock *sk, int optname,
+				    sockptr_t optval, unsigned int optlen)
+{
+	int val;
+
+	if (optname != SO_REUSEPORT)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	sk->sk_reuseport = !!val;
+	release_sock(sk);
+	return 0;
+}
+
 static int anp_dgram_setsockopt(struct socket *sock, int level, int optname,
 				sockptr_t optval, unsigned int optlen)
 {
 	struct anp_sock *as = anp_sk(sock->sk);
 	int val = 0, err = 0;
 
+	if (level == SOL_ANP)
+		return anp_dgram_setsockopt_anp(sock->sk, optname, optval,
+						optlen);
 	if (level != SOL_IP)
 		return -ENOPROTOOPT;	/* SOL_UDP: no option (no cork) */
 	switch (optname) {
@@ -380,22 +407,18 @@ static int anp_dgram_getsockopt(struct socket *sock, int level, int optname,
 	struct anp_sock *as = anp_sk(sock->sk);
 	int val, len;
 
-	if (level != SOL_IP)
+	if (level == SOL_ANP && optname == SO_REUSEPORT)
+		val = sock->sk->sk_reuseport;
+	else if (level == SOL_IP && optname == IP_TOS)
+		val = READ_ONCE(as->tos);
+	else if (level == SOL_IP && optname == IP_TTL)
+		val = READ_ONCE(as->ttl) ?: ANP_DEFAULT_TTL;
+	else
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	switch (optname) {
-	case IP_TOS:
-		val = READ_ONCE(as->tos);
-		break;
-	case IP_TTL:
-		val = READ_ONCE(as->ttl) ?: ANP_DEFAULT_TTL;
-		break;
-	default:
-		return -ENOPROTOOPT;
-	}
 	/* do_ip_getsockopt(): one byte when asked for less than an int. */
 	if (len < sizeof(int) && len > 0 && val >= 0 && val <= 255) {
 		unsigned char ucval = val;
