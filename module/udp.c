@@ -141,7 +141,11 @@ void anp_udp_rcv(struct anp_net *an, struct sk_buff *skb)
 
 	rcu_read_lock();
 	if (anp_ip_is_bcast(an, iph->daddr)) {
-		/* RFC 1122 3.3.6 / 4.1.3.x: every socket of the port. */
+		/*
+		 * RFC 1122 3.3.6: broadcasts are received like unicast;
+		 * as Linux, each socket of the port that would take the
+		 * datagram gets its own copy.
+		 */
 		b.an = an;
 		b.skb = skb;
 		if (!anp_port_bcast_walk(pt, iph->saddr, uh->source,
