@@ -118,6 +118,16 @@ tshark_fields()
 		-o ip.defragment:TRUE -Y "$2" -T fields "${@:3}" 2>/dev/null
 }
 
+cap_frames()
+{
+	tcpdump -n -r "$1" 2>/dev/null | wc -l
+}
+
+cap_frames_ge()
+{
+	[ "$(cap_frames "$1")" -ge "$2" ]
+}
+
 t_capture_checksums()
 {
 	local a s1 s2 cap err pid bad seen size n
@@ -125,8 +135,10 @@ t_capture_checksums()
 	one_host a || return 1
 	cap=$ANP_TMPDIR/anp0.pcap
 	err=$ANP_TMPDIR/tcpdump.err
-	nsx "$a" tcpdump -n -U -s 0 -i anp0 -w "$cap" udp or icmp or \
-		'(ip[6:2] & 0x1fff != 0)' 2> "$err" &
+	# Not through nsx (a backgrounded function is a subshell that a
+	# SIGINT would not stop): $! is tcpdump's pid.
+	ip netns exec "$a" tcpdump -n -U -s 0 -i anp0 -w "$cap" \
+		udp or icmp or '(ip[6:2] & 0x1fff != 0)' 2> "$err" &
 	pid=$!
 	ANP_BG_PIDS+=("$pid")
 	wait_until 10 grep -q "listening on" "$err" ||
@@ -141,10 +153,16 @@ t_capture_checksums()
 	expect_served "$s1" 6
 	expect_served "$s2" 6
 
+	# tcpdump lags behind under TCG: stop it only once it has written
+	# every frame of the exchange (1+1+1+2+6+45 frames per set of sizes,
+	# a request and an echo, both ways: 224; more is a failure below).
+	wait_until 60 cap_frames_ge "$cap" 224 ||
+		fail "capture holds $(cap_frames "$cap") frames, want 224"
 	kill -INT "$pid"
 	wait "$pid"
 	diag "$(cat "$err")"
 	[ -s "$cap" ] || { fail "no capture file"; return 1; }
+	expect_eq "frames in the capture" "$(cap_frames "$cap")" 224
 
 	bad=$(tshark_fields "$cap" \
 		'_ws.malformed || _ws.expert.severity >= "Warning" || ip.checksum.status == "Bad" || udp.checksum.status == "Bad"' \
@@ -153,25 +171,27 @@ t_capture_checksums()
 		test -z "$bad" || diag "$bad"
 
 	# Every datagram in both directions (the echoes too) is in the
-	# capture, reassembled by tshark: UDP length = payload + 8.
-	seen=$(tshark_fields "$cap" udp -e ip.src -e udp.srcport -e udp.dstport \
-		-e udp.length)
+	# capture, reassembled by tshark: UDP length = payload + 8.  One
+	# tshark run (it is slow to start under TCG).
+	seen=$(tshark_fields "$cap" ip -e ip.src -e udp.srcport -e udp.dstport \
+		-e udp.length -e ip.flags.mf)
 	for size in ${SIZES//,/ }; do
 		for dir in "$LIN $HOST $PORT" "$HOST $LIN 7001"; do
 			set -- $dir
-			n=$(awk -v s="$1" -v p="$3" -v l=$((size + 8)) \
+			n=$(awk -F '\t' -v s="$1" -v p="$3" -v l=$((size + 8)) \
 				'$1 == s && $3 == p && $4 == l' <<< "$seen" | wc -l)
 			expect_eq "$size-byte datagrams $1 -> $2:$3 in the capture" "$n" 1
-			n=$(awk -v s="$2" -v p="$3" -v l=$((size + 8)) \
+			n=$(awk -F '\t' -v s="$2" -v p="$3" -v l=$((size + 8)) \
 				'$1 == s && $2 == p && $4 == l' <<< "$seen" | wc -l)
 			expect_eq "$size-byte echoes $2:$3 -> $1 in the capture" "$n" 1
 		done
 	done
-	# The large ones crossed the wire as fragments.
-	n=$(tshark_fields "$cap" 'ip.flags.mf == 1 && ip.src == '$HOST -e frame.number | wc -l)
-	expect_ge "fragments sent by the ANP host" "$n" 50
-	n=$(tshark_fields "$cap" 'ip.flags.mf == 1 && ip.src == '$LIN -e frame.number | wc -l)
-	expect_ge "fragments sent by Linux" "$n" 50
+	# The large ones crossed the wire as fragments (MF set on all but
+	# the last): 1 + 5 + 44 per datagram, a request and an echo each way.
+	n=$(awk -F '\t' -v s=$HOST '$1 == s && ($5 == 1 || $5 == "True")' <<< "$seen" | wc -l)
+	expect_ge "fragments with MF sent by the ANP host" "$n" 100
+	n=$(awk -F '\t' -v s=$LIN '$1 == s && ($5 == 1 || $5 == "True")' <<< "$seen" | wc -l)
+	expect_ge "fragments with MF sent by Linux" "$n" 100
 }
 
 t_anpctl_sockets_shows_server()
