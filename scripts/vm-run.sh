@@ -27,7 +27,7 @@
 #   --append ARGS         extra kernel command line arguments
 #   --verbose             kernel console at loglevel 7, printed at the end
 #
-# KVM is used when /dev/kvm is usable, else TCG.
+# KVM is used when /dev/kvm works (probed), else TCG.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,8 +140,21 @@ else
 	loglevel=3
 fi
 
+# /dev/kvm can exist yet be unusable (nested virtualisation refusing an
+# MSR makes QEMU abort at the first vCPU reset): run firmware alone for a
+# moment; only a QEMU still running when timeout stops it proves KVM works.
+kvm_works() {
+	[ -w /dev/kvm ] && [ -r /dev/kvm ] || return 1
+	local rc
+	rc=$(timeout 2 qemu-system-x86_64 -enable-kvm -cpu host -M pc \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-monitor none -serial none < /dev/null > /dev/null 2>&1
+	     echo $?) 2> /dev/null
+	[ "$rc" -eq 124 ]
+}
+
 accel=(-accel tcg)
-if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then
+if kvm_works; then
 	accel=(-enable-kvm -cpu host)
 fi
 

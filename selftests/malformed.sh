@@ -25,9 +25,11 @@ ERROR_COUNTERS="EthInErrors EthInOtherHost EthInUnknownType EthInDiscards
 # Every frame handed to the host ends in exactly one of these ...
 ETH_OUTCOMES="EthInErrors EthInOtherHost EthInUnknownType EthInDiscards
 	ArpInErrors ArpInRequests ArpInReplies IpInReceives"
-# ... and every IPv4 datagram in exactly one of these.
+# ... and every IPv4 datagram in exactly one of these (a fragment is
+# counted once when it enters reassembly; what becomes of its queue is
+# ip_frag.sh's subject).
 IP_OUTCOMES="IpInHdrErrors IpInTruncatedPkts IpInCsumErrors IpInAddrErrors
-	IpInDiscards IpReasmFails IpInDelivers IpInUnknownProtos"
+	IpInDiscards IpReasmReqds IpInDelivers IpInUnknownProtos"
 
 declare -A S0 S1
 TX0=0
@@ -94,7 +96,8 @@ inject_run()
 
 # inject KIND COUNT REPLY EXPECT...
 #   REPLY  none: no ICMP and no ARP reply may leave the host;
-#          echo: COUNT echo replies; arp: COUNT ARP replies.
+#          echo: COUNT echo replies; arp: COUNT ARP replies;
+#          unreach: COUNT ICMP Destination Unreachable.
 #   EXPECT counters that must move by exactly COUNT; every other error
 #          counter must not move.
 inject()
@@ -125,6 +128,11 @@ inject()
 		expect_eq "ArpOutReplies delta" "$(d ArpOutReplies)" "$count"
 		expect_eq "IcmpOutMsgs delta" "$(d IcmpOutMsgs)" 0
 		;;
+	unreach)
+		expect_eq "IcmpOutDestUnreachs delta" "$(d IcmpOutDestUnreachs)" "$count"
+		expect_eq "IcmpOutMsgs delta" "$(d IcmpOutMsgs)" "$count"
+		expect_eq "ArpOutReplies delta" "$(d ArpOutReplies)" 0
+		;;
 	esac
 
 	expect "host answers ping after $kind" ping_ok "$NS" $HOST
@@ -139,14 +147,17 @@ t_bad_ihl()		{ inject bad-ihl $N none IpInHdrErrors; }
 t_totlen_past_frame()	{ inject bad-totlen $N none IpInTruncatedPkts; }
 t_totlen_below_ihl()	{ inject short-totlen $N none IpInHdrErrors; }
 t_other_addr()		{ inject other-addr $N none IpInAddrErrors; }
-t_frag_first()		{ inject frag-first $N none IpReasmFails; }
-t_frag_last()		{ inject frag-last $N none IpReasmFails; }
+# A lone fragment waits in reassembly (RFC 791 3.2): nothing delivered,
+# nothing answered before its timeout (ip_frag.sh tests the expiry).
+t_frag_first()		{ inject frag-first $N none IpReasmReqds; }
+t_frag_last()		{ inject frag-last $N none IpReasmReqds; }
 # RFC 1122 3.2.1.7: a host MUST NOT discard a datagram for TTL < 2.
 t_ttl0_accepted()	{ inject ttl0 $N echo IcmpInEchos; }
 # Linux counts a bad ICMP checksum in both InCsumErrors and InErrors.
 t_bad_icmp_csum()	{ inject bad-icmp-csum $N none IcmpInCsumErrors IcmpInErrors; }
 t_trunc_icmp()		{ inject trunc-icmp $N none IcmpInErrors; }
-t_unknown_proto()	{ inject unknown-proto $N none IpInUnknownProtos; }
+# RFC 1122 3.2.2.1: Protocol Unreachable for a protocol nobody serves.
+t_unknown_proto()	{ inject unknown-proto $N unreach IpInUnknownProtos; }
 t_unknown_ethertype()	{ inject unknown-type $N none EthInUnknownType; }
 t_other_mac()		{ inject other-mac $N none EthInOtherHost; }
 t_arp_request()		{ inject arp-request $N arp ArpInRequests; }
