@@ -408,15 +408,28 @@ ANP_TEST(t_udp_bind_reuseaddr, "udp-bind-reuseaddr",
 
 ANP_TEST(t_udp_bind_reuseport, "udp-bind-reuseport",
 	 "SO_REUSEPORT sockets share a port and split the datagrams (each "
-	 "delivered once); a socket without it gets EADDRINUSE")
+	 "delivered once); a socket without it gets EADDRINUSE.  AF_ANP sets "
+	 "it at SOL_ANP: 6.1's sock_setsockopt() gives EOPNOTSUPP at "
+	 "SOL_SOCKET for any family but AF_INET/AF_INET6")
 {
 	anp_netns ns;
 
 	for (const fam *f : BOTH) {
 		fd_guard a = udp_socket(*f), b = udp_socket(*f);
+		int level = f->family == AF_ANP ? SOL_ANP : SOL_SOCKET;
 
-		set_int_opt(a.get(), SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
-		set_int_opt(b.get(), SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
+		if (f->family == AF_ANP) {
+			int one = 1;
+
+			CHECK_ERR(sys([&] {
+					  return setsockopt(a.get(), SOL_SOCKET,
+							    SO_REUSEPORT, &one,
+							    sizeof(one));
+				  }),
+				  EOPNOTSUPP, F(*f, "SO_REUSEPORT at SOL_SOCKET"));
+		}
+		set_int_opt(a.get(), level, SO_REUSEPORT, 1, "SO_REUSEPORT");
+		set_int_opt(b.get(), level, SO_REUSEPORT, 1, "SO_REUSEPORT");
 		CHECK(get_int_opt(a.get(), SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT") == 1,
 		      F(*f, "SO_REUSEPORT reads back 0"));
 		sys_result ra = do_bind(a.get(), saddr(*f, INADDR_ANY, 40400));

@@ -4,10 +4,9 @@
 # scripts/vm/build-initramfs.sh KVER|none
 #
 # Builds (or reuses) the test VM's initramfs and prints its path:
-# busybox-static, scripts/vm/init, a /sbin/modprobe that runs the real
-# root's modprobe in a chroot (the kernel runs its module helper relative to
-# init's root, so module autoload needs it here), and, for a stock kernel
-# KVER, the virtio_pci, 9pnet_virtio, 9p and overlay modules with their
+# busybox-static, scripts/vm/init (which switches root to the host's root
+# overlay, so module autoload uses the real /sbin/modprobe), and, for a
+# stock kernel KVER, the virtio_pci, 9pnet_virtio, 9p and overlay modules with their
 # dependencies (`modprobe -S KVER --show-depends`).  "none" builds one with
 # no modules, for the debug kernel (everything built in).
 # Cached in build/vm/, keyed by the kernel, the module list and this
@@ -47,13 +46,6 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 for a in $("$BUSYBOX" --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$stage/bin/$a"
 done
-rm -f "$stage/bin/modprobe"
-cat > "$stage/sbin/modprobe" <<'EOF'
-#!/bin/sh
-# Module autoload: run the real root's modprobe (see build-initramfs.sh).
-exec /bin/chroot /root /sbin/modprobe "$@"
-EOF
-chmod 755 "$stage/sbin/modprobe"
 install -m 755 "$HERE/init" "$stage/init"
 
 if [ ${#mods[@]} -gt 0 ]; then

@@ -162,17 +162,15 @@ HOLD_DIR=
 }
 
 @test "CAP_NET_ADMIN counts in the user namespace that owns the netns" {
-	# (anp_unchrooted: the test VM runs tests in a chroot, where
-	# unshare -U fails.)
 	# Root of a new user namespace, still in $NS (owned by the initial
 	# user namespace): not allowed.
-	ANP_UNCHROOT_NETNS=$NS run -1 --separate-stderr anp_unchrooted \
+	run -1 --separate-stderr ip netns exec "$NS" \
 		unshare -U -r "$ANP_BIN/anpctl" addr add 10.77.0.2/24 dev anp0
 	assert_one_line_error "anpctl: Error: Operation not permitted: addr add needs CAP_NET_ADMIN"
 
 	# Root of a new user namespace in a netns that namespace owns:
 	# allowed, and the address shows there.
-	run -0 anp_unchrooted unshare -U -r -n sh -c '
+	run -0 unshare -U -r -n sh -c '
 		ip link add anp0 type anp &&
 		"$0"/anpctl addr add 10.77.0.2/24 dev anp0 &&
 		"$0"/anpctl addr show' "$ANP_BIN"
