@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TCP algorithms with no socket in them: sequence arithmetic, initial
+ * sequence numbers, the retransmission timeout estimator, congestion
+ * control, the out-of-order queue and the acceptability, Nagle and
+ * silly-window decisions.  Each is a function of its arguments (or of a
+ * small state struct the caller owns and locks), so KUnit tests drive
+ * them with worked examples and crafted segments; the TCP engine
+ * (tcp_input.c, tcp_output.c, tcp_timer.c) calls them and owns every
+ * side effect (sending, timers, counters).
+ *
+ *   tcp_seq.c   ISN (RFC 6528), acceptability and RFC 5961 checks,
+ *               challenge-ACK rate limit, Nagle and SWS decisions
+ *   tcp_rto.c   RFC 6298 estimator
+ *   tcp_cong.c  RFC 5681 / 6582 / 6928: the ops table and NewReno
+ *   tcp_ofo.c   the out-of-order queue (RFC 9293 3.10.7.4)
+ *
+ * Locking: none inside; the caller holds the socket (bh_lock_sock or
+ * lock_sock) for per-connection state, and the challenge-ACK limiter
+ * has its own spinlock.
+ */
+#ifndef __ANP_TCP_ALGO_H
+#define __ANP_TCP_ALGO_H
+
+#include <linux/rbtree.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* ---- sequence space (RFC 9293 3.4: arithmetic modulo 2^32) ---------- */
+static inline bool anp_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+#define anp_seq_after(a, b)	anp_seq_before(b, a)
+
+static inline bool anp_seq_leq(u32 a, u32 b)
+{
+	return (s32)(a - b) <= 0;
+}
+
+#define anp_seq_geq(a, b)	anp_seq_leq(b, a)
+
+/* low <= seq <= high, modulo 2^32. */
+static inline bool anp_seq_between(u32 seq, u32 low, u32 high)
+{
+	return high - low >= seq - low;
+}
+
+/*
+ * Per-segment state in skb->cb, on every queue of the engine (send,
+ * retransmit, receive, out-of-order).  Payload at skb->data..skb->len.
+ */
+struct anp_tcp_skb_cb {
+	u32 seq;		/* first sequence number (SEG.SEQ) */
+	u32 end_seq;		/* seq + payload + SYN + FIN */
+	u32 tx_us;		/* tcp_clock_us() of the last transmission */
+	u8 flags;		/* TCPHDR_* of the segment */
+	u8 retrans;		/* times retransmitted (Karn: no RTT sample) */
+};
+
+#define ANP_TCP_SKB_CB(skb)	((struct anp_tcp_skb_cb *)&((skb)->cb[0]))
+
+/* ---- initial sequence numbers (tcp_seq.c) ---------------------------
+ * RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport,
+ * secretkey), M a clock ticking every 4 microseconds, F SipHash with a
+ * key drawn once per boot.
+ */
+u32 anp_tcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+/* The same with the clock given (KUnit): ISN = M + F. */
+u32 anp_tcp_isn_at(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+		   u64 now_ns);
+
+/* ---- acceptability (tcp_seq.c) -------------------------------------- */
+/*
+ * RFC 9293 3.10.7.4, first check: is a segment of len sequence numbers
+ * (payload + SYN + FIN) starting at seq acceptable for a receive window
+ * [rcv_nxt, rcv_nxt + rcv_wnd)?  The four-case table, zero windows
+ * included.
+ */
+bool anp_tcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd);
+
+enum anp_tcp_check {
+	ANP_TCP_DROP,		/* discard silently */
+	ANP_TCP_ACCEPT,		/* act on it */
+	ANP_TCP_CHALLENGE,	/* discard, send a challenge ACK (limited) */
+};
+
+/*
+ * RFC 5961 3.2: an RST in a synchronized state.  ACCEPT when SEG.SEQ ==
+ * RCV.NXT; CHALLENGE when it is otherwise inside the window; else DROP.
+ */
+enum anp_tcp_check anp_tcp_rst_check(u32 seq, u32 rcv_nxt, u32 rcv_wnd);
+/*
+ * RFC 5961 4.2: a SYN in a synchronized state is always answered with a
+ * challenge ACK and discarded (never a reset of the connection).
+ */
+enum anp_tcp_check anp_tcp_syn_check(void);
+/*
+ * RFC 5961 5.2 with RFC 9293 3.10.7.4 fifth check: the ACK of a segment
+ * in a synchronized state.  ACCEPT when snd_una - max_snd_wnd <= ack <=
+ * snd_nxt (old duplicates inside that range included: the caller tells
+ * a duplicate from new data); CHALLENGE when ack is beyond snd_nxt or
+ * before snd_una - max_snd_wnd (RFC 5961: send an ACK, drop).
+ */
+enum anp_tcp_check anp_tcp_ack_check(u32 ack, u32 snd_una, u32 snd_nxt,
+				     u32 max_snd_wnd);
+
+/*
+ * RFC 5961 7: at most ANP_TCP_CHALLENGE_LIMIT challenge ACKs per second
+ * per host (Linux's tcp_challenge_ack_limit of 6.1 is 1000).
+ */
+#define ANP_TCP_CHALLENGE_LIMIT	1000
+
+struct anp_tcp_challenge {
+	spinlock_t lock;
+	unsigned long stamp;		/* jiffies of the current second */
+	u32 count;			/* sent in it */
+};
+
+void anp_tcp_challenge_init(struct anp_tcp_challenge *c);
+/* May one more challenge ACK go out at jiffies now? */
+bool anp_tcp_challenge_allow(struct anp_tcp_challenge *c, unsigned long now);
+
+/* ---- sender decisions (tcp_seq.c) ----------------------------------- */
+/*
+ * May the sender transmit a segment of len bytes now?  RFC 1122
+ * 4.2.3.4 (sender SWS avoidance) combined with RFC 896 (Nagle):
+ *   len >= mss                            yes
+ *   len is everything queued (push), and
+ *     nothing unacknowledged in flight, or nodelay        yes
+ *   len >= max_snd_wnd / 2 (Fs = 1/2)     yes
+ *   the override timer fired (override)   yes
+ *   else no (wait for an ACK or the override timer).
+ * usable: min(offered window left, bytes queued).
+ */
+bool anp_tcp_send_ok(u32 len, u32 mss, bool push, bool in_flight,
+		     bool nodelay, u32 max_snd_wnd, bool override);
+
+/*
+ * RFC 1122 4.2.3.3 (receiver SWS avoidance, RFC 9293 3.8.6.2.2): the
+ * window to advertise.  free: buffer space the socket can still take
+ * (bytes); cur: the window the last ACK left open to the peer (right
+ * edge - rcv_nxt, 0 when closed).  The window only moves its right edge
+ * right by at least min(rcv_buf / 2, mss) at a time; it never shrinks
+ * (returns at least cur); capped at 65535 (no window scaling yet).
+ */
+u32 anp_tcp_rcv_wnd_select(u32 free, u32 cur, u32 mss, u32 rcv_buf);
+
+/* ---- retransmission timeout (tcp_rto.c, RFC 6298) -------------------
+ * Microseconds throughout.  RFC 6298 2.4 asks for RTO >= 1 s; like
+ * Linux we use 200 ms (RFC 6298 4 allows it for a "conservative"
+ * implementation: our clock has 1 jiffy granularity added by the timer)
+ * and 120 s as the maximum (RFC 6298 2.5).
+ */
+#define ANP_TCP_RTO_INIT_US	1000000U	/* RFC 6298 2.1: 1 s */
+#define ANP_TCP_RTO_MIN_US	200000U
+#define ANP_TCP_RTO_MAX_US	120000000U
+#define ANP_TCP_RTO_AFTER_SYN_US 3000000U	/* RFC 6298 5.7 */
+
+struct anp_rtt {
+	u32 srtt_us;		/* 0: no sample yet */
+	u32 rttvar_us;
+	u32 rto_us;		/* before backoff */
+	u8 backoff;		/* RFC 6298 5.5 doublings */
+};
+
+void anp_rtt_init(struct anp_rtt *r);
+/*
+ * A measurement from a segment that was not retransmitted (Karn's
+ * rule, RFC 6298 3: the caller never samples one that was).  RFC 6298
+ * 2.2 for the first, 2.3 (alpha 1/8, beta 1/4, K 4, G one jiffy) after;
+ * clamps to [MIN, MAX] (2.4, 2.5); clears the backoff (5.7 ... a new
+ * sample restores the computed RTO).
+ */
+void anp_rtt_sample(struct anp_rtt *r, u32 rtt_us);
+/* RFC 6298 5.5: the timer expired; double, capped at MAX. */
+void anp_rtt_backoff(struct anp_rtt *r);
+/* The RTO to arm now (with backoff), in microseconds. */
+u32 anp_rtt_rto(const struct anp_rtt *r);
+
+/* ---- congestion control (tcp_cong.c) --------------------------------
+ * Bytes throughout (RFC 5681 speaks in bytes).  An algorithm is an
+ * anp_cc_ops; NewReno (RFC 5681 + RFC 6582) is the default and the
+ * only one for now.  The engine feeds every ACK and every timeout and
+ * does what the verdict says.
+ */
+enum anp_cc_state {
+	ANP_CC_OPEN,		/* slow start or congestion avoidance */
+	ANP_CC_RECOVERY,	/* fast recovery (RFC 6582) */
+	ANP_CC_LOSS,		/* after an RTO, until snd_nxt at it is acked */
+};
+
+struct anp_cc {
+	const struct anp_cc_ops *ops;
+	u32 mss;		/* SMSS */
+	u32 cwnd;
+	u32 ssthresh;
+	u32 bytes_acked;	/* RFC 3465 appropriate byte counting in CA */
+	u32 recover;		/* RFC 6582 "recover" */
+	u8 dupacks;
+	u8 state;		/* enum anp_cc_state */
+};
+
+/* What the engine knows about one arriving ACK. */
+struct anp_cc_ack {
+	u32 ack;		/* SEG.ACK */
+	u32 snd_una;		/* before this ACK */
+	u32 snd_nxt;
+	u32 acked;		/* bytes newly acknowledged (0: none) */
+	u32 flight;		/* bytes outstanding before this ACK */
+	bool dup;		/* a duplicate per RFC 5681 2 (no data, no
+				 * window change, outstanding data, ack ==
+				 * snd_una)
+				 */
+};
+
+enum anp_cc_verdict {
+	ANP_CC_NONE,
+	ANP_CC_RETRANSMIT,	/* retransmit the first unacked segment now
+				 * (fast retransmit, or a partial ACK)
+				 */
+};
+
+struct anp_cc_ops {
+	const char *name;
+	void (*init)(struct anp_cc *cc, u32 mss);
+	enum anp_cc_verdict (*ack)(struct anp_cc *cc,
+				   const struct anp_cc_ack *a);
+	/* RFC 5681 3.1 (4): the RTO fired with flight bytes outstanding. */
+	void (*timeout)(struct anp_cc *cc, u32 flight, u32 snd_nxt);
+	/* RFC 5681 4.1: restart after an idle period longer than rto. */
+	void (*idle)(struct anp_cc *cc);
+};
+
+extern const struct anp_cc_ops anp_cc_newreno;
+/* RFC 6928 2: min(10 * MSS, max(2 * MSS, 14600)). */
+u32 anp_cc_initial_window(u32 mss);
+/* Bytes the window lets out now: cwnd - flight, or 0. */
+static inline u32 anp_cc_room(const struct anp_cc *cc, u32 flight)
+{
+	return cc->cwnd > flight ? cc->cwnd - flight : 0;
+}
+
+/* ---- out-of-order queue (tcp_ofo.c) ---------------------------------
+ * Segments that arrived beyond RCV.NXT (RFC 9293 3.10.7.4: "segments
+ * with higher beginning sequence numbers SHOULD be held for later
+ * processing"), kept sorted by sequence number with no two overlapping:
+ * a new segment is trimmed against what is held (duplicates dropped,
+ * partial overlaps cut), and the queue is bounded by its caller's limit
+ * on truesize.  Only payload skbs (no SYN; FIN allowed on the last).
+ */
+struct anp_ofo {
+	struct rb_root root;
+	u32 segs;
+	u32 bytes;		/* payload held */
+	u32 truesize;		/* what the bound applies to */
+};
+
+void anp_ofo_init(struct anp_ofo *q);
+/*
+ * Take skb (ANP_TCP_SKB_CB seq/end_seq set, after rcv_nxt).  Returns 0
+ * when it was queued (maybe trimmed), 1 when everything in it is held
+ * already (skb freed), -ENOBUFS when q->truesize + skb->truesize would
+ * pass limit (skb not consumed).
+ */
+int anp_ofo_insert(struct anp_ofo *q, struct sk_buff *skb, u32 limit);
+/*
+ * The next segment that starts at or before rcv_nxt and ends after it,
+ * trimmed to start at rcv_nxt (seq updated), unlinked; NULL when the
+ * head of the queue is beyond rcv_nxt.  Segments wholly before rcv_nxt
+ * are freed on the way.
+ */
+struct sk_buff *anp_ofo_pop(struct anp_ofo *q, u32 rcv_nxt);
+void anp_ofo_purge(struct anp_ofo *q);
+
+#endif /* __ANP_TCP_ALGO_H */
