@@ -8,6 +8,24 @@
 // message goes out as a TAP diagnostic), and is skipped when it calls
 // skip("reason").  Every .cpp file in userspace-tests/ is linked into one
 // program; a later issue adds its cases in its own file.
+//
+// Pending cases.  A case that asserts behaviour the kernel does not have
+// yet (a feature still being written) is registered with
+//
+//   ANP_TEST_PENDING(ident, "name", "what", "reason it cannot pass yet")
+//
+// It still runs, every time.  When it fails, it is reported as
+//
+//   not ok N - name # TODO pending: reason
+//
+// (TAP's TODO: scripts/test.sh counts it as skipped, never as passed), with
+// its failure messages as diagnostics.  When it passes, it is reported as
+//
+//   not ok N - name (pending case passes: remove the pending mark)
+//
+// which fails the run, so that the marks always say what is true: the
+// commit that makes a pending case pass removes its mark.  A pending case
+// that calls skip() is reported as skipped, as any other.
 #ifndef ANP_CONFORMANCE_HARNESS_HPP
 #define ANP_CONFORMANCE_HARNESS_HPP
 
@@ -32,15 +50,17 @@ struct test_case {
 	// Only run when named with --case (it changes global state or
 	// depends on it, e.g. module autoload).
 	bool explicit_only;
+	// Non-empty: the case is pending (see above), for this reason.
+	std::string_view pending;
 };
 
 std::vector<test_case> &registry();
 
 struct registrar {
 	registrar(std::string_view name, std::string_view desc, test_fn fn,
-		  bool explicit_only = false)
+		  bool explicit_only = false, std::string_view pending = {})
 	{
-		registry().push_back({name, desc, fn, explicit_only});
+		registry().push_back({name, desc, fn, explicit_only, pending});
 	}
 };
 
@@ -115,16 +135,20 @@ sys_result sys(F &&f)
 #define ANP_CAT2(a, b) a##b
 #define ANP_CAT(a, b) ANP_CAT2(a, b)
 
-#define ANP_TEST_IMPL(ident, name, desc, expl)				\
+#define ANP_TEST_IMPL(ident, name, desc, expl, pend)			\
 	static void ident();						\
 	static ::anp_test::registrar ANP_CAT(ident, _reg){name, desc,	\
-							  ident, expl};	\
+							  ident, expl,	\
+							  pend};	\
 	static void ident()
 
 // ANP_TEST(ident, "case-name", "one-line description") { body }
-#define ANP_TEST(ident, name, desc) ANP_TEST_IMPL(ident, name, desc, false)
+#define ANP_TEST(ident, name, desc) ANP_TEST_IMPL(ident, name, desc, false, "")
 #define ANP_TEST_EXPLICIT(ident, name, desc) \
-	ANP_TEST_IMPL(ident, name, desc, true)
+	ANP_TEST_IMPL(ident, name, desc, true, "")
+// A pending case (see the top of this file): reason must not be empty.
+#define ANP_TEST_PENDING(ident, name, desc, reason) \
+	ANP_TEST_IMPL(ident, name, desc, false, reason)
 
 // CHECK records a failure and continues; REQUIRE ends the case.
 #define CHECK(cond, msg)						\
