@@ -23,6 +23,7 @@
 #define __ANP_TCP_ALGO_H
 
 #include <linux/rbtree.h>
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -71,6 +72,9 @@ u32 anp_tcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 /* The same with the clock given (KUnit): ISN = M + F. */
 u32 anp_tcp_isn_at(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		   u64 now_ns);
+/* The same with the key given too (KUnit: two keys, two sequences). */
+u32 anp_tcp_isn_keyed(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		      __be16 sport, __be16 dport, u64 now_ns);
 
 /* ---- acceptability (tcp_seq.c) -------------------------------------- */
 /*
@@ -114,7 +118,7 @@ enum anp_tcp_check anp_tcp_ack_check(u32 ack, u32 snd_una, u32 snd_nxt,
 #define ANP_TCP_CHALLENGE_LIMIT	1000
 
 struct anp_tcp_challenge {
-	spinlock_t lock;
+	spinlock_t lock;		/* stamp and count */
 	unsigned long stamp;		/* jiffies of the current second */
 	u32 count;			/* sent in it */
 };
