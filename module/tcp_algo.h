@@ -267,7 +267,9 @@ void anp_ofo_init(struct anp_ofo *q);
  * Take skb (ANP_TCP_SKB_CB seq/end_seq set, after rcv_nxt).  Returns 0
  * when it was queued (maybe trimmed), 1 when everything in it is held
  * already (skb freed), -ENOBUFS when q->truesize + skb->truesize would
- * pass limit (skb not consumed).
+ * pass limit, or when trimming a paged skb found no memory (skb not
+ * consumed, the caller drops it).  A queued skb's rbnode overlays
+ * skb->next, prev and dev: skb->dev is not valid after anp_ofo_pop().
  */
 int anp_ofo_insert(struct anp_ofo *q, struct sk_buff *skb, u32 limit);
 /*
