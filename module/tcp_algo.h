@@ -239,6 +239,8 @@ struct anp_cc_ops {
 };
 
 extern const struct anp_cc_ops anp_cc_newreno;
+/* ssthresh before the first loss: Linux's TCP_INFINITE_SSTHRESH. */
+#define ANP_CC_INFINITE_SSTHRESH	0x7fffffffU
 /* RFC 6928 2: min(10 * MSS, max(2 * MSS, 14600)). */
 u32 anp_cc_initial_window(u32 mss);
 /* Bytes the window lets out now: cwnd - flight, or 0. */
