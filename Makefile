@@ -4,6 +4,7 @@
 #   make test       every test on the stock and the debug kernel, in QEMU
 #   make run        demo: boot the stock kernel, create anp0, arping, ping
 #   make check      checkpatch --strict on the kernel code
+#   make bench      AF_ANP vs AF_INET/AF_UNIX benchmark in the VM (build/bench/)
 #   make deps       install every Debian package the project needs
 #
 # KDIR overrides the kernel build tree for the module.
@@ -53,6 +54,11 @@ run:
 
 check:
 	scripts/checkpatch.sh
+
+bench:
+	scripts/install-deps.sh
+	$(MAKE) all
+	scripts/bench.sh
 
 clean:
 	rm -rf build
