@@ -22,6 +22,7 @@
 #include "bench.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -114,8 +115,19 @@ struct Shared {
 	uint64_t rounds_done;
 	int64_t measure_ns;
 	uint32_t truncated;
-	uint64_t samples[];	// Params::rounds of them
+	// Bumped by each side at every call that moved data (the parent
+	// kills a pair whose counters stood still for stall_limit); one
+	// cache line each, so that they cost the measurement nothing.
+	alignas(64) uint64_t client_progress;
+	alignas(64) uint64_t server_progress;
+	alignas(64) uint64_t samples[];	// Params::rounds of them
 };
+
+void bump(uint64_t &counter)
+{
+	std::atomic_ref<uint64_t>(counter).store(counter + 1,
+						 std::memory_order_relaxed);
+}
 
 int64_t now_ns()
 {
@@ -286,6 +298,7 @@ void receive_stream(int fd, const Params &p, Shared *sh)
 			last = t;
 			break;
 		}
+		bump(sh->server_progress);
 		sh->rx_total += r;
 		if (!first)
 			first = t;
@@ -311,7 +324,7 @@ void receive_stream(int fd, const Params &p, Shared *sh)
 		sh->rx_measured_ns = last - start;
 }
 
-void echo_bytes(int fd)
+void echo_bytes(int fd, Shared *sh)
 {
 	char b;
 
@@ -325,6 +338,7 @@ void echo_bytes(int fd)
 		if (r == 0)
 			return;
 		write_all(fd, &b, 1, "write");
+		bump(sh->server_progress);
 	}
 }
 
@@ -353,12 +367,13 @@ void server(const Config &c, const Params &p, Mode mode, Shared *sh,
 
 	if (fd < 0)
 		sys_fail("accept");
+	bump(sh->server_progress);
 	close(lfd);
 	set_common(fd, c.server, p, sh->server_note);
 	if (mode == Mode::throughput)
 		receive_stream(fd, p, sh);
 	else
-		echo_bytes(fd);
+		echo_bytes(fd, sh);
 	close(fd);
 }
 
@@ -378,6 +393,7 @@ void send_stream(int fd, const Params &p, Shared *sh)
 		if (w < 0)
 			sys_fail("write");
 		sh->tx_total += w;
+		bump(sh->client_progress);
 	}
 	if (shutdown(fd, SHUT_WR))
 		sys_fail("shutdown");
@@ -414,6 +430,7 @@ void ping_pong(int fd, const Params &p, Shared *sh)
 			throw Mismatch{ "read: EOF before the echo" };
 		if (e != b)
 			throw Mismatch{ "echo: wrong byte" };
+		bump(sh->client_progress);
 		if (i < p.warmup_rounds)
 			continue;
 		// One clock read per round: this round's end is the next
@@ -446,6 +463,7 @@ void client(const Config &c, const Params &p, Mode mode, Shared *sh)
 		if (errno != EINTR)
 			sys_fail("connect");
 	}
+	bump(sh->client_progress);
 	if (mode == Mode::throughput)
 		send_stream(fd, p, sh);
 	else
@@ -479,26 +497,43 @@ pid_t spawn(Fn fn, char *err, char *detail)
 	_exit(rc);
 }
 
+std::string fmt_secs(double s)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%g s", s);
+	return b;
+}
+
 int pidfd_open(pid_t pid)
 {
 	return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 }
 
-// Waits for the children until `deadline` (CLOCK_MONOTONIC ns), then
-// kills those still running.  Returns false when it killed one.
-bool reap(std::vector<pid_t> pids, int64_t deadline)
+// Waits for the children.  Kills them all when they made no progress
+// (Shared's counters) for stall_ns, or at `deadline` (CLOCK_MONOTONIC ns).
+// Returns "" when they exited by themselves, else why they were killed.
+std::string reap(std::vector<pid_t> pids, const Shared *sh, int64_t stall_ns,
+		 int64_t deadline)
 {
+	auto progress = [sh] {
+		return std::atomic_ref<const uint64_t>(sh->client_progress)
+			       .load(std::memory_order_relaxed) +
+		       std::atomic_ref<const uint64_t>(sh->server_progress)
+			       .load(std::memory_order_relaxed);
+	};
+	uint64_t seen = progress();
+	int64_t moved = now_ns();
+
 	while (!pids.empty()) {
 		std::vector<pollfd> fds;
 		std::vector<pid_t> running;
+		std::string why;
 
 		for (pid_t pid : pids)
 			fds.push_back({ pidfd_open(pid), POLLIN, 0 });
-		int64_t left = deadline - now_ns();
-
-		if (left > 0)
-			poll(fds.data(), fds.size(),
-			     static_cast<int>(left / 1000000) + 1);
+		// Wake once a second to look at the progress counters.
+		poll(fds.data(), fds.size(), 1000);
 		for (size_t i = 0; i < pids.size(); i++) {
 			if (fds[i].fd < 0 || (fds[i].revents & POLLIN))
 				waitpid(pids[i], nullptr, 0);
@@ -507,16 +542,27 @@ bool reap(std::vector<pid_t> pids, int64_t deadline)
 			if (fds[i].fd >= 0)
 				close(fds[i].fd);
 		}
-		if (!running.empty() && now_ns() >= deadline) {
+		int64_t t = now_ns();
+
+		if (progress() != seen) {
+			seen = progress();
+			moved = t;
+		}
+		if (t - moved >= stall_ns)
+			why = "stalled: no progress for " +
+			      std::to_string((t - moved) / 1000000000) + " s";
+		else if (t >= deadline)
+			why = "timeout: still running at the deadline";
+		if (!running.empty() && !why.empty()) {
 			for (pid_t pid : running) {
 				kill(pid, SIGKILL);
 				waitpid(pid, nullptr, 0);
 			}
-			return false;
+			return why;
 		}
 		pids = running;
 	}
-	return true;
+	return "";
 }
 
 struct Run {
@@ -572,10 +618,12 @@ void run_pair(const Config &c, const Params &p, Mode mode, double budget,
 		r = 0;
 	close(pfd[0]);
 	if (r != 'R') {
-		bool in_time = reap({ spid }, now_ns() + 5000000000LL);
+		std::string killed = reap({ spid }, sh, 5000000000LL,
+					  now_ns() + 5000000000LL);
 
 		run.reason = sh->server_err[0] ? sh->server_err :
-			     in_time ? "server: exited" : "server: not listening in time";
+			     killed.empty() ? "exited before listening" :
+			     "not listening within " + fmt_secs(p.io_timeout);
 		run.detail = sh->server_detail[0] ? sh->server_detail : run.reason;
 		run.reason = "server " + run.reason;
 		run.detail = "server " + run.detail;
@@ -583,24 +631,26 @@ void run_pair(const Config &c, const Params &p, Mode mode, double budget,
 	}
 	pid_t cpid = spawn([&] { client(c, p, mode, sh); },
 			   sh->client_err, sh->client_detail);
-	int64_t deadline = now_ns() + static_cast<int64_t>(budget * 1e9);
-	bool in_time = reap({ spid, cpid }, deadline);
+	int64_t stall = static_cast<int64_t>((p.io_timeout + 5) * 1e9);
+	std::string killed = reap({ spid, cpid }, sh, stall,
+				  now_ns() + static_cast<int64_t>(budget * 1e9));
 
 	if (sh->server_note[0])
 		run.notes.push_back(std::string("server: ") + sh->server_note);
 	if (sh->client_note[0] && strcmp(sh->client_note, sh->server_note))
 		run.notes.push_back(std::string("client: ") + sh->client_note);
+	// The client's own error first; a kill before the server's,
+	// which may only be the consequence of the kill.
 	if (sh->client_err[0]) {
 		run.reason = std::string("client ") + sh->client_err;
 		run.detail = std::string("client ") + sh->client_detail;
+	} else if (!killed.empty()) {
+		run.reason = run.detail = killed + ", killed";
+		if (sh->server_err[0])
+			run.detail += std::string("; server ") + sh->server_detail;
 	} else if (sh->server_err[0]) {
 		run.reason = std::string("server ") + sh->server_err;
 		run.detail = std::string("server ") + sh->server_detail;
-	} else if (!in_time) {
-		char b[96];
-
-		snprintf(b, sizeof(b), "timeout: killed after %.0f s", budget);
-		run.reason = run.detail = b;
 	} else {
 		run.ok = true;
 	}
