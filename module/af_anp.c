@@ -16,9 +16,10 @@
  *
  * Each type has its own proto_ops table, chosen in anp_create() as
  * af_vsock does.  SOCK_DGRAM is UDP (udp.c: anp_dgram_ops,
- * anp_udp_proto).  The stream and local socket work fills the other
- * tables in; until then every operation of theirs except release, and
- * the SOL_SOCKET options the core handles, fails with EOPNOTSUPP.
+ * anp_udp_proto), SOCK_STREAM is TCP (tcp.c: anp_stream_ops,
+ * anp_tcp_proto).  The local socket work fills the SOCK_SEQPACKET table
+ * in; until then every operation of its except release, and the
+ * SOL_SOCKET options the core handles, fails with EOPNOTSUPP.
  *
  * Every socket is SOCK_RCU_FREE (port lookups and the socket dump find
  * sockets under RCU) and on its host's socket list (sock.c) until
@@ -82,7 +83,6 @@ static int anp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	.mmap		= sock_no_mmap,		\
 	.sendpage	= sock_no_sendpage
 
-static const struct proto_ops anp_stream_ops = { ANP_UNIMPLEMENTED_OPS };
 static const struct proto_ops anp_seqpacket_ops = { ANP_UNIMPLEMENTED_OPS };
 
 struct anp_sock_type {
@@ -93,7 +93,7 @@ struct anp_sock_type {
 };
 
 static const struct anp_sock_type anp_sock_types[] = {
-	{ SOCK_STREAM,		IPPROTO_TCP,	&anp_stream_ops,    &anp_proto },
+	{ SOCK_STREAM,		IPPROTO_TCP,	&anp_stream_ops,    &anp_tcp_proto },
 	{ SOCK_DGRAM,		IPPROTO_UDP,	&anp_dgram_ops,	    &anp_udp_proto },
 	{ SOCK_SEQPACKET,	0,		&anp_seqpacket_ops, &anp_proto },
 };
@@ -179,10 +179,13 @@ static int __init anp_init(void)
 	err = proto_register(&anp_udp_proto, 1);
 	if (err)
 		goto err_proto;
+	err = proto_register(&anp_tcp_proto, 1);
+	if (err)
+		goto err_udp_proto;
 
 	err = sock_register(&anp_family_ops);
 	if (err)
-		goto err_udp_proto;
+		goto err_tcp_proto;
 
 	err = anp_dev_init();
 	if (err)
@@ -198,6 +201,8 @@ err_dev:
 	anp_dev_exit();
 err_sock:
 	sock_unregister(PF_ANP);
+err_tcp_proto:
+	proto_unregister(&anp_tcp_proto);
 err_udp_proto:
 	proto_unregister(&anp_udp_proto);
 err_proto:
@@ -212,9 +217,13 @@ static void __exit anp_exit(void)
 	anp_netlink_exit();
 	anp_dev_exit();		/* deletes every anp device in every netns */
 	sock_unregister(PF_ANP);
+	/* Hosts before protos: TCP orphans end in each host's exit. */
+	anp_host_exit();
+	/* SOCK_RCU_FREE sockets free into their proto's slab. */
+	rcu_barrier();
+	proto_unregister(&anp_tcp_proto);
 	proto_unregister(&anp_udp_proto);
 	proto_unregister(&anp_proto);
-	anp_host_exit();
 }
 
 module_init(anp_init);

@@ -32,6 +32,9 @@
  *   sock.c     socket plumbing shared by the types: the per-netns socket
  *              list, port tables and demux, bind/connect address rules
  *   udp.c      UDP (RFC 768) and the SOCK_DGRAM proto_ops
+ *   tcp*.c     TCP (RFC 9293) and the SOCK_STREAM proto_ops (tcp.h);
+ *              tcp_seq.c, tcp_rto.c, tcp_cong.c, tcp_ofo.c: its
+ *              algorithms (tcp_algo.h)
  *   netlink.c  generic netlink control plane
  *
  * Lock order (outermost first)
@@ -50,6 +53,15 @@
  *   anp_sock_table.lock  spinlock; the host's socket list (readers:
  *                        RCU).  Never held with another anp lock.
  *
+ * TCP (tcp.h): lock_sock(sk) or bh_lock_sock(sk) of a connection, then
+ *   a listener's acc_lock (spinlock, BH-safe) when a child joins or
+ *   leaves the listener's queues (never the listener's socket lock
+ *   under a child's), then anp_port_table.lock (hash changes), then
+ *   anp_tcp_challenge.lock, anp_sock_table.lock.  Input in BH takes
+ *   one socket lock at a time (bh_lock_sock_nested); a listener's
+ *   socket lock is held while it creates a child, which is not
+ *   locked until it is hashed.
+ *
  * Readers on the data path (NAPI poll, socket calls) use RCU for the
  * interface, address and route lists; writers publish with the _rcu list
  * helpers under RTNL and free with kfree_rcu().
@@ -65,6 +77,7 @@
 #include <linux/percpu.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/tcp.h>
 #include <linux/timer.h>
 #include <linux/udp.h>
 #include <linux/workqueue.h>
@@ -141,6 +154,40 @@ enum anp_mib_field {
 	ANP_MIB_UDP_OUT_DATAGRAMS,
 	ANP_MIB_UDP_SNDBUF_ERRORS,	/* no send buffer (non-blocking) */
 	ANP_MIB_UDP_IGNORED_MULTI,	/* broadcast nobody listens to */
+	ANP_MIB_TCP_ACTIVE_OPENS,	/* CLOSED -> SYN-SENT */
+	ANP_MIB_TCP_PASSIVE_OPENS,	/* LISTEN -> SYN-RECEIVED */
+	ANP_MIB_TCP_ATTEMPT_FAILS,	/* SYN-* -> CLOSED or LISTEN */
+	ANP_MIB_TCP_ESTAB_RESETS,	/* ESTABLISHED/CLOSE-WAIT -> CLOSED */
+	ANP_MIB_TCP_CURR_ESTAB,		/* gauge: incremented and
+					 * decremented; the sum is right
+					 */
+	ANP_MIB_TCP_IN_SEGS,
+	ANP_MIB_TCP_OUT_SEGS,
+	ANP_MIB_TCP_RETRANS_SEGS,
+	ANP_MIB_TCP_IN_ERRS,		/* every TCP input drop below too */
+	ANP_MIB_TCP_OUT_RSTS,
+	ANP_MIB_TCP_IN_CSUM_ERRORS,	/* also counted in TcpInErrs */
+	ANP_MIB_TCP_LISTEN_OVERFLOWS,	/* accept or SYN queue full */
+	ANP_MIB_TCP_LISTEN_DROPS,	/* every SYN/ACK a listener dropped */
+	ANP_MIB_TCP_CHALLENGE_ACK,	/* TCPChallengeACK: RFC 5961 */
+	ANP_MIB_TCP_SYN_CHALLENGE,	/* TCPSYNChallenge: for a SYN */
+	ANP_MIB_TCP_CHALLENGE_LIMITED,	/* over ANP_TCP_CHALLENGE_LIMIT */
+	ANP_MIB_TCP_OUT_OF_WINDOW,	/* unacceptable segments (ACKed) */
+	ANP_MIB_TCP_BACKLOG_DROP,	/* TCPBacklogDrop: backlog full */
+	ANP_MIB_TCP_RCVQ_DROP,		/* TCPRcvQDrop: receive buffer full */
+	ANP_MIB_TCP_OFO_DROP,		/* TCPOFODrop: out-of-order bound */
+	ANP_MIB_TCP_OFO_QUEUE,		/* TCPOFOQueue: segments held */
+	ANP_MIB_TCP_ABORT_ON_DATA,	/* data to a closed reader: RST */
+	ANP_MIB_TCP_ABORT_ON_CLOSE,	/* close with unread data: RST */
+	ANP_MIB_TCP_ABORT_ON_LINGER,	/* SO_LINGER 0: RST */
+	ANP_MIB_TCP_ABORT_ON_TIMEOUT,	/* retries exhausted */
+	ANP_MIB_TCP_TIMEOUTS,		/* TCPTimeouts: RTO expiries */
+	ANP_MIB_TCP_FAST_RETRANS,	/* TCPFastRetrans */
+	ANP_MIB_TCP_DELAYED_ACKS,	/* TCPDelayedACKs: timer sent one */
+	ANP_MIB_TCP_KEEPALIVE_PROBES,	/* TCPKeepAlive */
+	ANP_MIB_TCP_WIN_PROBES,		/* zero-window probes sent */
+	ANP_MIB_TCP_NO_SOCKET,		/* no socket: answered with RST */
+	ANP_MIB_TCP_TW_RECYCLED,	/* TIME-WAIT reopened by a new SYN */
 	ANP_MIB_MAX
 };
 
@@ -194,6 +241,12 @@ struct anp_frag_table;
 struct anp_loop;
 struct anp_sock_table;
 
+/* ---- TCP, per host (tcp*.c) ----------------------------------------
+ * The challenge-ACK limiter of RFC 5961 7 is per host; the rest of
+ * TCP's state is per connection (tcp.h).
+ */
+#include "tcp_algo.h"
+
 struct anp_net {
 	struct net *net;
 	struct list_head ifaces;	/* anp_iface.node; RTNL, RCU */
@@ -209,6 +262,7 @@ struct anp_net {
 	struct anp_frag_table *frag;	/* frag.c: reassembly queues */
 	struct anp_loop *loop;		/* loop.c: local delivery */
 	struct anp_sock_table *socks;	/* sock.c: sockets and ports */
+	struct anp_tcp_challenge tcp_challenge;	/* RFC 5961 7 */
 };
 
 extern unsigned int anp_net_id;
@@ -605,6 +659,11 @@ int anp_sock_walk(struct anp_net *an, unsigned long *pos,
 /* Every socket from creation (anp_create) to release. */
 void anp_sock_list_add(struct sock *sk);
 void anp_sock_list_del(struct sock *sk);
+/*
+ * A reference to a socket of protocol that its user has closed but
+ * which is still on the list (a TCP orphan), or NULL.
+ */
+struct sock *anp_sock_grab_orphan(struct anp_net *an, int protocol);
 
 /*
  * A protocol's port table (private to sock.c): UDP's now, TCP's in the
@@ -626,6 +685,18 @@ void anp_port_unhash(struct anp_port_table *pt, struct sock *sk);
 void anp_port_set_peer(struct anp_port_table *pt, struct sock *sk,
 		       __be32 rcv_saddr, __be32 daddr, __be16 dport,
 		       bool connected);
+/*
+ * TCP: move hashed sk (its state already SYN-SENT) into conn with this
+ * peer; -EADDRNOTAVAIL when another connection holds the 4-tuple.
+ */
+int anp_port_connect(struct anp_port_table *pt, struct sock *sk,
+		     __be32 laddr, __be32 raddr, __be16 rport);
+/*
+ * TCP: hash a listener's new child (sk_rcv_saddr, peer and state set)
+ * on the listener's port, bypassing bind conflicts.  0 or -EADDRINUSE.
+ */
+int anp_port_inherit(struct anp_port_table *pt, struct sock *child,
+		     const struct sock *parent);
 /*
  * Receive demux, RCU: a connected socket with exactly this 4-tuple,
  * else one bound to (daddr, dport), else one bound to (any, dport).
@@ -664,6 +735,23 @@ void anp_udp_set_csum(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 /* The SOCK_DGRAM proto_ops and proto (af_anp.c picks them). */
 extern const struct proto_ops anp_dgram_ops;
 extern struct proto anp_udp_proto;
+
+/* ---- TCP (tcp*.c) --------------------------------------------------*/
+/* skb->data at the TCP header, network header set.  Consumes.  BH. */
+void anp_tcp_rcv(struct anp_net *an, struct sk_buff *skb);
+/*
+ * An ICMP error about a segment the host sent: iph is the quoted IP
+ * header, th its first 8 bytes of TCP header (ports and sequence
+ * number).  As Linux's tcp_v4_err.  BH.
+ */
+void anp_tcp_err(struct anp_net *an, const struct iphdr *iph,
+		 const struct tcphdr *th, u8 type, u8 code, __be32 info);
+/* Per host: challenge-ACK limiter; on exit, every orphan is ended. */
+void anp_tcp_net_init(struct anp_net *an);
+void anp_tcp_net_exit(struct anp_net *an);
+/* The SOCK_STREAM proto_ops and proto (af_anp.c picks them). */
+extern const struct proto_ops anp_stream_ops;
+extern struct proto anp_tcp_proto;
 
 /* ---- control plane (netlink.c) ------------------------------------ */
 int anp_netlink_init(void);

@@ -80,6 +80,38 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_UDP_OUT_DATAGRAMS] = "UdpOutDatagrams",
 	[ANP_MIB_UDP_SNDBUF_ERRORS] = "UdpSndbufErrors",
 	[ANP_MIB_UDP_IGNORED_MULTI] = "UdpIgnoredMulti",
+	[ANP_MIB_TCP_ACTIVE_OPENS] = "TcpActiveOpens",
+	[ANP_MIB_TCP_PASSIVE_OPENS] = "TcpPassiveOpens",
+	[ANP_MIB_TCP_ATTEMPT_FAILS] = "TcpAttemptFails",
+	[ANP_MIB_TCP_ESTAB_RESETS] = "TcpEstabResets",
+	[ANP_MIB_TCP_CURR_ESTAB] = "TcpCurrEstab",
+	[ANP_MIB_TCP_IN_SEGS] = "TcpInSegs",
+	[ANP_MIB_TCP_OUT_SEGS] = "TcpOutSegs",
+	[ANP_MIB_TCP_RETRANS_SEGS] = "TcpRetransSegs",
+	[ANP_MIB_TCP_IN_ERRS] = "TcpInErrs",
+	[ANP_MIB_TCP_OUT_RSTS] = "TcpOutRsts",
+	[ANP_MIB_TCP_IN_CSUM_ERRORS] = "TcpInCsumErrors",
+	[ANP_MIB_TCP_LISTEN_OVERFLOWS] = "TcpExtListenOverflows",
+	[ANP_MIB_TCP_LISTEN_DROPS] = "TcpExtListenDrops",
+	[ANP_MIB_TCP_CHALLENGE_ACK] = "TcpExtTCPChallengeACK",
+	[ANP_MIB_TCP_SYN_CHALLENGE] = "TcpExtTCPSYNChallenge",
+	[ANP_MIB_TCP_CHALLENGE_LIMITED] = "TcpExtTCPChallengeACKLimited",
+	[ANP_MIB_TCP_OUT_OF_WINDOW] = "TcpExtTCPOutOfWindow",
+	[ANP_MIB_TCP_BACKLOG_DROP] = "TcpExtTCPBacklogDrop",
+	[ANP_MIB_TCP_RCVQ_DROP] = "TcpExtTCPRcvQDrop",
+	[ANP_MIB_TCP_OFO_DROP] = "TcpExtTCPOFODrop",
+	[ANP_MIB_TCP_OFO_QUEUE] = "TcpExtTCPOFOQueue",
+	[ANP_MIB_TCP_ABORT_ON_DATA] = "TcpExtTCPAbortOnData",
+	[ANP_MIB_TCP_ABORT_ON_CLOSE] = "TcpExtTCPAbortOnClose",
+	[ANP_MIB_TCP_ABORT_ON_LINGER] = "TcpExtTCPAbortOnLinger",
+	[ANP_MIB_TCP_ABORT_ON_TIMEOUT] = "TcpExtTCPAbortOnTimeout",
+	[ANP_MIB_TCP_TIMEOUTS] = "TcpExtTCPTimeouts",
+	[ANP_MIB_TCP_FAST_RETRANS] = "TcpExtTCPFastRetrans",
+	[ANP_MIB_TCP_DELAYED_ACKS] = "TcpExtDelayedACKs",
+	[ANP_MIB_TCP_KEEPALIVE_PROBES] = "TcpExtTCPKeepAlive",
+	[ANP_MIB_TCP_WIN_PROBES] = "TcpExtTCPWinProbe",
+	[ANP_MIB_TCP_NO_SOCKET] = "TcpExtTCPNoSocket",
+	[ANP_MIB_TCP_TW_RECYCLED] = "TcpExtTWRecycled",
 };
 
 const char *anp_mib_name(enum anp_mib_field field)
@@ -118,6 +150,7 @@ int anp_host_setup(struct anp_net *an, struct net *net)
 	 */
 	an->ip_id = get_random_u16();
 	anp_icmp_ratelimit_init(&an->icmp_rl);
+	anp_tcp_net_init(an);
 
 	an->mib = alloc_percpu(struct anp_mib);
 	if (!an->mib)
@@ -157,6 +190,7 @@ void anp_host_teardown(struct anp_net *an)
 	WARN_ON_ONCE(!list_empty(&an->addrs));
 	WARN_ON_ONCE(!list_empty(&an->routes));
 
+	anp_tcp_net_exit(an);
 	anp_sock_net_exit(an);
 	anp_loop_exit(an);
 	anp_frag_exit(an);

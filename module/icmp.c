@@ -182,6 +182,11 @@ static void anp_icmp_err_rcv(struct anp_net *an, struct sk_buff *skb)
 			    (const struct udphdr *)((const u8 *)qiph + qhlen),
 			    type, code, info);
 		break;
+	case IPPROTO_TCP:
+		anp_tcp_err(an, qiph,
+			    (const struct tcphdr *)((const u8 *)qiph + qhlen),
+			    type, code, info);
+		break;
 	default:
 		/* Nothing of ours sent it (ICMP keeps no state). */
 		break;

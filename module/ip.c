@@ -168,6 +168,10 @@ void anp_ip_local_deliver(struct anp_net *an, struct anp_iface *ifc,
 		ANP_INC_STATS(an, ANP_MIB_IP_IN_DELIVERS);
 		anp_udp_rcv(an, skb);
 		return;
+	case IPPROTO_TCP:
+		ANP_INC_STATS(an, ANP_MIB_IP_IN_DELIVERS);
+		anp_tcp_rcv(an, skb);
+		return;
 	default:
 		/* RFC 1122 3.2.2.1: SHOULD send Protocol Unreachable. */
 		ANP_INC_STATS(an, ANP_MIB_IP_IN_UNKNOWN_PROTOS);

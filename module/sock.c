@@ -60,7 +60,7 @@
 #include <linux/slab.h>
 #include <net/ip.h>
 
-#include "anp.h"
+#include "tcp.h"
 
 #define ANP_PORT_HASH_BITS	8
 #define ANP_PORT_HASH_SIZE	BIT(ANP_PORT_HASH_BITS)
@@ -77,6 +77,7 @@ struct anp_sock_table {
 	spinlock_t lock;		/* writers of list */
 	struct list_head list;		/* anp_sock.list_node; RCU */
 	struct anp_port_table udp;
+	struct anp_port_table tcp;
 };
 
 static void anp_port_table_init(struct anp_port_table *pt)
@@ -113,6 +114,7 @@ int anp_sock_net_init(struct anp_net *an)
 	spin_lock_init(&st->lock);
 	INIT_LIST_HEAD(&st->list);
 	anp_port_table_init(&st->udp);
+	anp_port_table_init(&st->tcp);
 	an->socks = st;
 	return 0;
 }
@@ -126,6 +128,7 @@ void anp_sock_net_exit(struct anp_net *an)
 	/* Every socket holds its netns (or, in KUnit, is released first). */
 	WARN_ON_ONCE(!list_empty(&st->list));
 	WARN_ON_ONCE(!anp_port_table_empty(&st->udp));
+	WARN_ON_ONCE(!anp_port_table_empty(&st->tcp));
 	kfree(st);
 	an->socks = NULL;
 }
@@ -135,6 +138,8 @@ struct anp_port_table *anp_port_table(struct anp_net *an, int protocol)
 	switch (protocol) {
 	case IPPROTO_UDP:
 		return &an->socks->udp;
+	case IPPROTO_TCP:
+		return &an->socks->tcp;
 	default:
 		return NULL;
 	}
@@ -152,9 +157,10 @@ void anp_sock_list_add(struct sock *sk)
 {
 	struct anp_sock_table *st = anp_net(sock_net(sk))->socks;
 
-	spin_lock(&st->lock);
+	/* BH: TCP children join from input, orphans leave from timers. */
+	spin_lock_bh(&st->lock);
 	list_add_tail_rcu(&anp_sk(sk)->list_node, &st->list);
-	spin_unlock(&st->lock);
+	spin_unlock_bh(&st->lock);
 }
 
 void anp_sock_list_del(struct sock *sk)
@@ -163,13 +169,51 @@ void anp_sock_list_del(struct sock *sk)
 	struct anp_sock *as = anp_sk(sk);
 
 	/* Once, from release: RCU readers may still be on the node. */
-	spin_lock(&st->lock);
+	spin_lock_bh(&st->lock);
 	list_del_rcu(&as->list_node);
-	spin_unlock(&st->lock);
+	spin_unlock_bh(&st->lock);
 }
+
+struct sock *anp_sock_grab_orphan(struct anp_net *an, int protocol)
+{
+	struct anp_sock *as;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(as, &an->socks->list, list_node) {
+		struct sock *sk = &as->sk;
+
+		if (sk->sk_protocol == protocol && sock_flag(sk, SOCK_DEAD) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt)) {
+			rcu_read_unlock();
+			return sk;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+static const u8 anp_tcp_states[TCP_MAX_STATES] = {
+	[TCP_ESTABLISHED]	= ANP_SOCK_ESTAB,
+	[TCP_SYN_SENT]		= ANP_SOCK_SYN_SENT,
+	[TCP_SYN_RECV]		= ANP_SOCK_SYN_RECV,
+	[TCP_FIN_WAIT1]		= ANP_SOCK_FIN_WAIT1,
+	[TCP_FIN_WAIT2]		= ANP_SOCK_FIN_WAIT2,
+	[TCP_TIME_WAIT]		= ANP_SOCK_TIME_WAIT,
+	[TCP_CLOSE]		= ANP_SOCK_UNCONN,
+	[TCP_CLOSE_WAIT]	= ANP_SOCK_CLOSE_WAIT,
+	[TCP_LAST_ACK]		= ANP_SOCK_LAST_ACK,
+	[TCP_LISTEN]		= ANP_SOCK_LISTEN,
+	[TCP_CLOSING]		= ANP_SOCK_CLOSING,
+};
 
 static u8 anp_sock_state(const struct sock *sk)
 {
+	int state = READ_ONCE(sk->sk_state);
+
+	/* A TCP orphan still runs its state machine: show where it is. */
+	if (sk->sk_protocol == IPPROTO_TCP && state < TCP_MAX_STATES &&
+	    (state != TCP_CLOSE || !sock_flag(sk, SOCK_DEAD)))
+		return anp_tcp_states[state];
 	if (sock_flag(sk, SOCK_DEAD))
 		return ANP_SOCK_CLOSE;
 	switch (sk->sk_state) {
@@ -211,8 +255,12 @@ int anp_sock_walk(struct anp_net *an, unsigned long *pos,
 		si.lport = READ_ONCE(sk->sk_num);
 		si.raddr = READ_ONCE(sk->sk_daddr);
 		si.rport = ntohs(READ_ONCE(sk->sk_dport));
-		si.rqueue = sk_rmem_alloc_get(sk);
-		si.wqueue = sk_wmem_alloc_get(sk);
+		if (sk->sk_protocol == IPPROTO_TCP) {
+			anp_tcp_queues(sk, &si.rqueue, &si.wqueue);
+		} else {
+			si.rqueue = sk_rmem_alloc_get(sk);
+			si.wqueue = sk_wmem_alloc_get(sk);
+		}
 		si.drops = atomic_read(&sk->sk_drops);
 		si.uid = from_kuid_munged(ns, sk->sk_uid);
 		si.inode = sock_i_ino(sk);
@@ -248,12 +296,23 @@ static struct hlist_head *anp_conn_chain(struct anp_port_table *pt,
 			 (ANP_PORT_HASH_SIZE - 1)];
 }
 
+/*
+ * A UDP socket is in conn when connected; a TCP one from SYN-SENT or
+ * SYN-RECEIVED until CLOSED (listeners and closed sockets are in bind).
+ */
+static bool anp_port_is_conn(const struct sock *sk)
+{
+	if (sk->sk_protocol == IPPROTO_TCP)
+		return sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN;
+	return sk->sk_state == TCP_ESTABLISHED;
+}
+
 /* Put sk in bind or conn by its current state.  pt->lock held. */
 static void anp_port_link(struct anp_port_table *pt, struct sock *sk)
 {
 	struct anp_sock *as = anp_sk(sk);
 
-	if (sk->sk_state == TCP_ESTABLISHED)
+	if (anp_port_is_conn(sk))
 		hlist_add_head_rcu(&as->conn_node,
 				   anp_conn_chain(pt, sk->sk_daddr,
 						  sk->sk_dport, sk->sk_num));
@@ -287,8 +346,14 @@ static bool anp_port_in_use(struct anp_port_table *pt, struct sock *sk,
 		sk2 = &as->sk;
 		if (sk2 == sk || sk2->sk_num != port)
 			continue;
-		/* SO_REUSEADDR on both: UDP shares the port outright. */
-		if (sk2->sk_reuse && sk->sk_reuse)
+		/*
+		 * SO_REUSEADDR on both: UDP shares the port outright; TCP
+		 * unless the other one listens (Linux's inet_bind_conflict:
+		 * a TIME-WAIT or other connection is no obstacle then).
+		 */
+		if (sk2->sk_reuse && sk->sk_reuse &&
+		    (sk->sk_protocol != IPPROTO_TCP ||
+		     READ_ONCE(sk2->sk_state) != TCP_LISTEN))
 			continue;
 		/* Different specific addresses never clash. */
 		if (sk2->sk_rcv_saddr && addr && sk2->sk_rcv_saddr != addr)
@@ -383,12 +448,70 @@ void anp_port_set_peer(struct anp_port_table *pt, struct sock *sk,
 	WRITE_ONCE(sk->sk_rcv_saddr, rcv_saddr);
 	WRITE_ONCE(sk->sk_daddr, daddr);
 	WRITE_ONCE(sk->sk_dport, dport);
-	sk->sk_state = connected ? TCP_ESTABLISHED : TCP_CLOSE;
+	/* TCP moves through its own states; connected follows them. */
+	if (sk->sk_protocol != IPPROTO_TCP)
+		sk->sk_state = connected ? TCP_ESTABLISHED : TCP_CLOSE;
 	if (!hlist_unhashed(&anp_sk(sk)->port_node))
 		anp_port_link(pt, sk);
 	spin_unlock_bh(&pt->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_port_set_peer);
+
+/* pt->lock held: does a connection hold this 4-tuple already? */
+static bool anp_port_conn_exists(struct anp_port_table *pt, __be32 laddr,
+				 u16 lport, __be32 raddr, __be16 rport)
+{
+	struct anp_sock *as;
+
+	hlist_for_each_entry(as, anp_conn_chain(pt, raddr, rport, lport),
+			     conn_node) {
+		struct sock *sk2 = &as->sk;
+
+		if (sk2->sk_num == lport && sk2->sk_daddr == raddr &&
+		    sk2->sk_dport == rport && sk2->sk_rcv_saddr == laddr)
+			return true;
+	}
+	return false;
+}
+
+int anp_port_connect(struct anp_port_table *pt, struct sock *sk,
+		     __be32 laddr, __be32 raddr, __be16 rport)
+{
+	int err = 0;
+
+	spin_lock_bh(&pt->lock);
+	if (anp_port_conn_exists(pt, laddr, sk->sk_num, raddr, rport)) {
+		err = -EADDRNOTAVAIL;
+		goto out;
+	}
+	anp_port_unlink(sk);
+	WRITE_ONCE(sk->sk_rcv_saddr, laddr);
+	WRITE_ONCE(sk->sk_daddr, raddr);
+	WRITE_ONCE(sk->sk_dport, rport);
+	anp_port_link(pt, sk);
+out:
+	spin_unlock_bh(&pt->lock);
+	return err;
+}
+
+int anp_port_inherit(struct anp_port_table *pt, struct sock *child,
+		     const struct sock *parent)
+{
+	int err = 0;
+
+	spin_lock_bh(&pt->lock);
+	/* The listener may have been unhashed since the lookup. */
+	if (!parent->sk_num ||
+	    anp_port_conn_exists(pt, child->sk_rcv_saddr, parent->sk_num,
+				 child->sk_daddr, child->sk_dport)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	anp_port_insert(pt, child, parent->sk_num);
+out:
+	spin_unlock_bh(&pt->lock);
+	return err;
+}
 
 /* ---- lookup (RCU) ------------------------------------------------- */
 

@@ -123,6 +123,22 @@ const char *sock_state_name(unsigned int state)
 		return "LISTEN";
 	case ANP_SOCK_CLOSE:
 		return "CLOSE";
+	case ANP_SOCK_SYN_SENT:
+		return "SYN-SENT";
+	case ANP_SOCK_SYN_RECV:
+		return "SYN-RECV";
+	case ANP_SOCK_FIN_WAIT1:
+		return "FIN-WAIT-1";
+	case ANP_SOCK_FIN_WAIT2:
+		return "FIN-WAIT-2";
+	case ANP_SOCK_TIME_WAIT:
+		return "TIME-WAIT";
+	case ANP_SOCK_CLOSE_WAIT:
+		return "CLOSE-WAIT";
+	case ANP_SOCK_LAST_ACK:
+		return "LAST-ACK";
+	case ANP_SOCK_CLOSING:
+		return "CLOSING";
 	}
 	return "UNKNOWN";
 }

@@ -118,6 +118,17 @@ enum anp_sock_state {
 	ANP_SOCK_ESTAB,		/* connected */
 	ANP_SOCK_LISTEN,
 	ANP_SOCK_CLOSE,		/* released, not yet freed */
+	/* TCP (RFC 9293 3.3.2); ESTAB and LISTEN above, a closed TCP
+	 * socket with a file is UNCONN (as ss shows it).
+	 */
+	ANP_SOCK_SYN_SENT,
+	ANP_SOCK_SYN_RECV,
+	ANP_SOCK_FIN_WAIT1,
+	ANP_SOCK_FIN_WAIT2,
+	ANP_SOCK_TIME_WAIT,
+	ANP_SOCK_CLOSE_WAIT,
+	ANP_SOCK_LAST_ACK,
+	ANP_SOCK_CLOSING,
 };
 
 enum anp_route_type {

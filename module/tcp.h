@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The TCP engine of the ANP host (RFC 9293), private to tcp*.c.
+ *
+ *   tcp.c         SOCK_STREAM proto_ops and proto: the socket calls
+ *   tcp_input.c   segment arrival: demux, RFC 9293 3.10.7 per state
+ *   tcp_output.c  segments out: send queue, retransmit queue, ACK/RST
+ *   tcp_timer.c   retransmission/persist, delayed ACK, keepalive,
+ *                 FIN-WAIT-2 and TIME-WAIT timers
+ *
+ * A connection is a struct anp_tcp_sock; sk_state holds Linux's TCP_*
+ * values so the sk_stream_* helpers and poll work as for AF_INET.
+ *
+ * Queues (all skbs carry struct anp_tcp_skb_cb, payload only):
+ *   sk_write_queue   bytes written but not sent yet (seq >= snd_nxt)
+ *   rtx_q            sent, not yet acknowledged (seq < snd_nxt); an RTO
+ *                    moves them back to the head of sk_write_queue
+ *                    (go-back-N, snd_nxt = snd_una; snd_max remembers
+ *                    the highest sequence number ever sent)
+ *   sk_receive_queue in-order data for recvmsg (charged to sk_rmem_alloc)
+ *   ofo              out-of-order data (tcp_ofo.c), bounded by SO_RCVBUF
+ *
+ * Ownership: the reference sk_alloc() gives is dropped by
+ * anp_tcp_destroy() once the connection is CLOSED and nobody holds it
+ * (no file: SOCK_DEAD).  A socket the user closed lives on as an
+ * orphan until its state machine ends it (FIN-WAIT, TIME-WAIT...).  A
+ * child of a listener is held by the listener's SYN or accept queue
+ * until accept() grafts it to a file or the listener drops it.
+ *
+ * Locking: per-connection state under the socket lock: lock_sock in
+ * process context; input and timers take bh_lock_sock and, when the
+ * user owns the socket, input goes to the backlog (sk_backlog_rcv)
+ * and timers retry a tick later.  A listener's queues have their own
+ * spinlock (acc_lock), taken inside a child's socket lock.
+ */
+#ifndef __ANP_TCP_H
+#define __ANP_TCP_H
+
+#include <linux/tcp.h>
+#include <net/tcp_states.h>
+
+#include "anp.h"
+#include "tcp_algo.h"
+
+/* RFC 9293 3.7.1: the MSS assumed when the peer sends no option. */
+#define ANP_TCP_DEFAULT_MSS	536
+/* The MTU used for segments the host sends to itself (never on a NIC):
+ * with no window scaling a window is at most 65535 bytes, so segments
+ * of 16 KiB keep four of them in flight.
+ */
+#define ANP_TCP_LOCAL_MTU	16384
+/* RFC 9293 3.4.2: MSL, "arbitrarily defined to be 2 minutes"; Linux's
+ * TCP_TIMEWAIT_LEN (2 * MSL) is 60 s, and so is ours: MSL = 30 s.
+ */
+#define ANP_TCP_MSL		(30 * HZ)
+#define ANP_TCP_TIMEWAIT_LEN	(2 * ANP_TCP_MSL)
+#define ANP_TCP_FIN_TIMEOUT	(60 * HZ)	/* orphan in FIN-WAIT-2 */
+/* Linux's tcp_syn_retries, tcp_synack_retries and tcp_retries2. */
+#define ANP_TCP_SYN_RETRIES	6
+#define ANP_TCP_SYNACK_RETRIES	5
+#define ANP_TCP_RETRIES2	15
+/* RFC 1122 4.2.3.2: an ACK delayed at most 500 ms; Linux: 40..200 ms. */
+#define ANP_TCP_DELACK_MIN	(HZ / 25)
+#define ANP_TCP_DELACK_MAX	(HZ / 5)
+/* Full-sized segments ACKed at once at the start of a connection. */
+#define ANP_TCP_QUICKACKS	16
+/* RFC 1122 4.2.3.6 defaults (Linux's): 2 h idle, 75 s, 9 probes. */
+#define ANP_TCP_KEEPIDLE	(7200 * HZ)
+#define ANP_TCP_KEEPINTVL	(75 * HZ)
+#define ANP_TCP_KEEPCNT		9
+#define ANP_TCP_MAX_KEEPIDLE	32767		/* seconds, as Linux */
+#define ANP_TCP_MAX_KEEPCNT	127
+/* A timer that finds the user holding the socket tries again then. */
+#define ANP_TCP_DEFER		(HZ / 50 ?: 1)
+
+enum anp_tcp_tmode {
+	ANP_TCP_T_NONE,
+	ANP_TCP_T_RTX,		/* retransmission (SYN, data, FIN) */
+	ANP_TCP_T_PERSIST,	/* zero-window probe / SWS override */
+};
+
+struct anp_tcp_sock {
+	struct anp_sock as;		/* must be first */
+
+	/* RFC 9293 3.3.1 send sequence variables. */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_max;			/* highest seq sent + 1 */
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 max_snd_wnd;
+	u32 write_seq;			/* end of the bytes queued */
+	/* Receive sequence variables. */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wup;			/* rcv_nxt when the window was sent */
+	u32 rcv_wnd;			/* the window sent then */
+	u32 copied_seq;			/* next byte recvmsg returns */
+
+	u16 mss;			/* SMSS: what we send */
+	u16 advmss;			/* what we announced (route MTU - 40) */
+	u16 user_mss;			/* TCP_MAXSEG, 0: none */
+	u16 rcv_mss;			/* largest segment seen, for SWS */
+
+	u8 nodelay:1,			/* TCP_NODELAY */
+	   fin_queued:1,		/* our FIN is in the send queues */
+	   ack_pending:1,		/* a delayed ACK is owed */
+	   listen_closing:1,		/* listener: queues being dropped */
+	   in_syn_q:1,			/* child: on its listener's SYN queue */
+	   in_acc_q:1,			/* child: on the accept queue */
+	   destroyed:1;
+	u8 tmode;			/* enum anp_tcp_tmode of rtx_timer */
+	u8 retries;			/* RTO expiries in a row */
+	u8 probes;			/* persist or keepalive probes sent */
+	u8 quickack;			/* segments still ACKed at once */
+	u8 segs_unacked;		/* full segments since our last ACK */
+	u8 keepcnt;			/* TCP_KEEPCNT, 0: default */
+	u8 ca_state;			/* for TCP_INFO */
+	int keepidle;			/* jiffies, 0: default */
+	int keepintvl;
+
+	struct anp_rtt rtt;
+	struct anp_cc cc;
+	struct anp_ofo ofo;
+	struct sk_buff_head rtx_q;
+
+	struct timer_list rtx_timer;	/* tmode: RTX or PERSIST */
+	struct timer_list delack_timer;
+	/* sk->sk_timer: keepalive, FIN-WAIT-2 and TIME-WAIT. */
+
+	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
+	unsigned long snd_tstamp;	/* jiffies of the last data out */
+
+	/* Listener. */
+	spinlock_t acc_lock;		/* syn_q, acc_q, counts, closing */
+	struct list_head syn_q;		/* children in SYN-RECEIVED */
+	struct list_head acc_q;		/* established, for accept() */
+	u32 syn_qlen;
+	/* Child: its listener (a reference) and place in its queues. */
+	struct sock *listener;
+	struct list_head q_node;
+
+	/* TCP_INFO. */
+	u32 total_retrans;
+	u32 segs_in, segs_out, data_segs_in, data_segs_out;
+	u64 bytes_acked, bytes_received, bytes_sent, bytes_retrans;
+	u32 rtx_segs;			/* retransmitted, not yet acked */
+	unsigned long last_data_recv, last_data_sent, last_ack_recv;
+};
+
+static inline struct anp_tcp_sock *anp_tcp_sk(const struct sock *sk)
+{
+	return (struct anp_tcp_sock *)sk;
+}
+
+#define ANP_TCP_INC(sk, field) \
+	ANP_INC_STATS(anp_net(sock_net(sk)), ANP_MIB_TCP_##field)
+
+/* Bytes in flight (RFC 5681 FlightSize). */
+static inline u32 anp_tcp_flight(const struct anp_tcp_sock *tp)
+{
+	return tp->snd_nxt - tp->snd_una;
+}
+
+/* Bytes recvmsg could return now (the FIN is not one). */
+static inline u32 anp_tcp_inq(const struct sock *sk)
+{
+	const struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u32 n = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+
+	if (n && sock_flag(sk, SOCK_DONE))
+		n--;
+	return n;
+}
+
+/* tcp.c */
+/* As ss shows them: bytes unread and unacknowledged; a listener's
+ * accept queue length and backlog.  Lockless reads.
+ */
+void anp_tcp_queues(const struct sock *sk, u32 *rq, u32 *wq);
+void anp_tcp_set_state(struct sock *sk, int state);
+void anp_tcp_done(struct sock *sk);
+void anp_tcp_destroy(struct sock *sk);
+void anp_tcp_reset(struct sock *sk, int err);
+void anp_tcp_child_unlink(struct sock *child);
+bool anp_tcp_child_promote(struct sock *child);
+struct sock *anp_tcp_child_alloc(struct sock *listener);
+void anp_tcp_init_conn(struct sock *sk, u32 mtu_mss);
+u32 anp_tcp_route_mss(struct sock *sk, __be32 daddr);
+
+/* tcp_input.c */
+int anp_tcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+bool anp_tcp_timewait_reopen(struct sock *sk, struct sk_buff *skb);
+
+/* tcp_output.c */
+int anp_tcp_transmit(struct sock *sk, struct sk_buff *skb, bool rtx);
+void anp_tcp_send_ack(struct sock *sk);
+void anp_tcp_send_challenge_ack(struct sock *sk);
+void anp_tcp_send_probe(struct sock *sk);
+void anp_tcp_send_active_reset(struct sock *sk);
+void anp_tcp_send_reset(struct anp_net *an, struct sk_buff *skb);
+int anp_tcp_send_syn(struct sock *sk);
+void anp_tcp_send_fin(struct sock *sk);
+void anp_tcp_push(struct sock *sk, bool override);
+u32 anp_tcp_select_window(struct sock *sk);
+u32 anp_tcp_rcv_space(const struct sock *sk);
+void anp_tcp_free_skb(struct sock *sk, struct sk_buff *skb);
+void anp_tcp_purge_queues(struct sock *sk);
+void anp_tcp_retransmit_head(struct sock *sk);
+void anp_tcp_go_back_n(struct sock *sk);
+
+/* tcp_timer.c */
+void anp_tcp_init_timers(struct sock *sk);
+void anp_tcp_stop_timers(struct sock *sk);
+void anp_tcp_kill_timers(struct sock *sk);
+void anp_tcp_arm_rtx(struct sock *sk);
+void anp_tcp_arm_persist(struct sock *sk);
+void anp_tcp_clear_rtx(struct sock *sk);
+void anp_tcp_delack(struct sock *sk);
+void anp_tcp_arm_keepalive(struct sock *sk);
+void anp_tcp_arm_timewait(struct sock *sk);
+void anp_tcp_arm_fin_wait2(struct sock *sk);
+int anp_tcp_keepidle(const struct anp_tcp_sock *tp);
+int anp_tcp_keepintvl(const struct anp_tcp_sock *tp);
+int anp_tcp_keepcnt(const struct anp_tcp_sock *tp);
+
+#endif /* __ANP_TCP_H */

@@ -1,0 +1,810 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP input: segment validation and demux (anp_tcp_rcv, BH), then the
+ * event processing of RFC 9293 3.10.7 for the state of the socket
+ * found (anp_tcp_do_rcv, under the socket lock: directly from BH, or
+ * from the backlog when the user held the socket).
+ *
+ * Every segment dropped is counted: TcpInErrs for malformed ones (and
+ * TcpInCsumErrors), TCPOFODrop / TCPRcvQDrop / TCPBacklogDrop for
+ * memory bounds, ListenOverflows / ListenDrops for full queues,
+ * TcpOutOfWindow for unacceptable ones (answered with an ACK), and the
+ * RFC 5961 challenge counters.
+ */
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/tcp.h>
+
+#include "tcp.h"
+
+/* RFC 9293 3.2: the MSS option of a SYN, or 0. */
+static u16 anp_tcp_parse_mss(const struct tcphdr *th)
+{
+	const u8 *p = (const u8 *)(th + 1);
+	const u8 *end = (const u8 *)th + th->doff * 4;
+
+	while (p < end) {
+		if (*p == TCPOPT_EOL)
+			break;
+		if (*p == TCPOPT_NOP) {
+			p++;
+			continue;
+		}
+		if (end - p < 2 || p[1] < 2 || p[1] > end - p)
+			break;
+		if (*p == TCPOPT_MSS && p[1] == TCPOLEN_MSS)
+			return get_unaligned_be16(p + 2);
+		p += p[1];
+	}
+	return 0;
+}
+
+static void anp_tcp_drop(struct sock *sk, struct sk_buff *skb)
+{
+	ANP_TCP_INC(sk, IN_ERRS);
+	kfree_skb(skb);
+}
+
+/* ---- LISTEN (RFC 9293 3.10.7.2) ------------------------------------ */
+
+static void anp_tcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk), *ctp;
+	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct anp_net *an = anp_net(sock_net(sk));
+	struct sock *child;
+	bool full;
+
+	/* "An incoming RST should be ignored." */
+	if (cb->flags & TCPHDR_RST)
+		goto drop;
+	/* "Any acknowledgment is bad ... <SEQ=SEG.ACK><CTL=RST>". */
+	if (cb->flags & TCPHDR_ACK) {
+		anp_tcp_send_reset(an, skb);
+		goto drop;
+	}
+	if (!(cb->flags & TCPHDR_SYN))
+		goto drop;
+
+	/*
+	 * Separate SYN and accept queues, each bounded by the backlog
+	 * (at least one), as Linux without syncookies: a SYN that finds
+	 * either full is dropped and counted; the peer retries.
+	 */
+	spin_lock_bh(&tp->acc_lock);
+	full = sk_acceptq_is_full(sk);
+	if (full)
+		ANP_TCP_INC(sk, LISTEN_OVERFLOWS);
+	full |= tp->syn_qlen >= max_t(u32, READ_ONCE(sk->sk_max_ack_backlog),
+				      1);
+	spin_unlock_bh(&tp->acc_lock);
+	if (full) {
+		ANP_TCP_INC(sk, LISTEN_DROPS);
+		kfree_skb(skb);
+		return;
+	}
+
+	child = anp_tcp_child_alloc(sk);
+	if (!child) {
+		ANP_TCP_INC(sk, LISTEN_DROPS);
+		kfree_skb(skb);
+		return;
+	}
+	ctp = anp_tcp_sk(child);
+	child->sk_rcv_saddr = iph->daddr;
+	ctp->as.saddr = iph->daddr;
+	child->sk_daddr = iph->saddr;
+	child->sk_dport = th->source;
+	child->sk_state = TCP_SYN_RECV;
+	/* RFC 9293 3.10.7.2: RCV.NXT = SEG.SEQ + 1, IRS = SEG.SEQ. */
+	ctp->irs = cb->seq;
+	ctp->rcv_nxt = cb->seq + 1;
+	ctp->rcv_wup = ctp->rcv_nxt;
+	ctp->copied_seq = ctp->rcv_nxt;
+	ctp->snd_wnd = ntohs(th->window);
+	ctp->max_snd_wnd = ctp->snd_wnd;
+	ctp->snd_wl1 = cb->seq;
+	/* RFC 6528: ISS from the 4-tuple and a clock. */
+	ctp->iss = anp_tcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
+	ctp->snd_wl2 = ctp->iss;
+	ctp->advmss = anp_tcp_route_mss(child, iph->saddr);
+	anp_tcp_init_conn(child, anp_tcp_parse_mss(th));
+	ctp->rcv_tstamp = jiffies;
+
+	/* Join the SYN queue, then become findable. */
+	spin_lock_bh(&tp->acc_lock);
+	list_add_tail(&ctp->q_node, &tp->syn_q);
+	tp->syn_qlen++;
+	ctp->in_syn_q = 1;
+	spin_unlock_bh(&tp->acc_lock);
+	if (anp_port_inherit(anp_port_table(an, IPPROTO_TCP), child, sk)) {
+		anp_tcp_child_unlink(child);
+		ANP_TCP_INC(sk, LISTEN_DROPS);
+		kfree_skb(skb);
+		return;
+	}
+	ANP_TCP_INC(sk, PASSIVE_OPENS);
+	/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>; its timer is armed. */
+	/* Subclass 0 under the listener's nested (1) lock. */
+	bh_lock_sock(child);
+	if (anp_tcp_send_syn(child))
+		anp_tcp_done(child);
+	bh_unlock_sock(child);
+	consume_skb(skb);
+	return;
+
+drop:
+	anp_tcp_drop(sk, skb);
+}
+
+/* ---- ACK processing (RFC 9293 3.10.7.4 fifth check) ----------------- */
+
+/* Free what ack covers; an RTT sample from a segment sent once. */
+static void anp_tcp_clean_acked(struct sock *sk, u32 ack)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct sk_buff_head *queues[] = { &tp->rtx_q, &sk->sk_write_queue };
+	s64 sample = -1;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(queues); i++) {
+		struct sk_buff *skb;
+
+		while ((skb = skb_peek(queues[i]))) {
+			struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+
+			if (!anp_seq_after(ack, cb->seq))
+				break;
+			if (anp_seq_before(ack, cb->end_seq)) {
+				/* Partly acknowledged: keep the rest. */
+				__skb_pull(skb, ack - cb->seq);
+				cb->seq = ack;
+				break;
+			}
+			/* Karn's rule (RFC 6298 3): no sample from a
+			 * retransmitted segment.
+			 */
+			if (i == 0)
+				sample = cb->retrans ? -1 :
+					 (s64)(tcp_clock_us() - cb->tx_us);
+			__skb_unlink(skb, queues[i]);
+			anp_tcp_free_skb(sk, skb);
+		}
+	}
+	if (sample >= 0)
+		anp_rtt_sample(&tp->rtt, sample);
+}
+
+static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 ack = ntohl(th->ack_seq), wnd = ntohs(th->window);
+	struct anp_cc_ack ca = {
+		.ack = ack,
+		.snd_una = tp->snd_una,
+		.flight = anp_tcp_flight(tp),
+	};
+
+	tp->last_ack_recv = jiffies;
+	if (anp_seq_after(ack, tp->snd_una)) {
+		ca.acked = ack - tp->snd_una;
+		anp_tcp_clean_acked(sk, ack);
+		tp->snd_una = ack;
+		if (anp_seq_after(ack, tp->snd_nxt))
+			tp->snd_nxt = ack;
+		tp->bytes_acked += ca.acked;
+		tp->retries = 0;
+		tp->rtt.backoff = 0;
+		/* RFC 6298 5.2, 5.3: stop or restart the timer. */
+		if (anp_tcp_flight(tp))
+			anp_tcp_arm_rtx(sk);
+		else if (tp->tmode == ANP_TCP_T_RTX)
+			anp_tcp_clear_rtx(sk);
+		if (sk->sk_socket &&
+		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			sk->sk_write_space(sk);
+	} else if (ack == tp->snd_una && !skb->len &&
+		   !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+		   wnd == tp->snd_wnd && tp->snd_max != tp->snd_una) {
+		/* RFC 5681 2: a duplicate acknowledgment. */
+		ca.dup = true;
+	}
+	ca.snd_nxt = tp->snd_nxt;
+	if ((ca.acked || ca.dup) && tp->cc.ops &&
+	    tp->cc.ops->ack(&tp->cc, &ca) == ANP_CC_RETRANSMIT) {
+		ANP_TCP_INC(sk, FAST_RETRANS);
+		anp_tcp_retransmit_head(sk);
+	}
+	tp->ca_state = tp->cc.state;
+
+	/* RFC 9293 3.10.7.4: update the window from the newest segment. */
+	if (!anp_seq_before(ack, tp->snd_una) &&
+	    (anp_seq_before(tp->snd_wl1, cb->seq) ||
+	     (tp->snd_wl1 == cb->seq && !anp_seq_before(ack, tp->snd_wl2)))) {
+		tp->snd_wnd = wnd;
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wl2 = ack;
+		tp->max_snd_wnd = max(tp->max_snd_wnd, wnd);
+		if (wnd && tp->tmode == ANP_TCP_T_PERSIST) {
+			anp_tcp_clear_rtx(sk);
+			tp->probes = 0;
+		}
+	}
+}
+
+/* ---- data and FIN (RFC 9293 3.10.7.4 seventh and eighth) ------------ */
+
+static void anp_tcp_fin(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->rcv_nxt++;
+	sock_set_flag(sk, SOCK_DONE);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		anp_tcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Our FIN is not acknowledged yet (else FIN-WAIT-2). */
+		anp_tcp_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		anp_tcp_set_state(sk, TCP_TIME_WAIT);
+		anp_tcp_stop_timers(sk);
+		anp_tcp_arm_timewait(sk);
+		break;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* An in-order segment (seq == rcv_nxt) to the receive queue. */
+static void anp_tcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->rcv_nxt += skb->len;
+	tp->bytes_received += skb->len;
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+/*
+ * Text and FIN of an acceptable segment in ESTABLISHED or FIN-WAIT-*.
+ * Consumes skb.  Returns true when the ACK should go at once.
+ */
+static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	u32 right = tp->rcv_nxt + max_t(s32, tp->rcv_wup + tp->rcv_wnd -
+					tp->rcv_nxt, 0);
+	bool had_ofo = tp->ofo.segs, fin, queued = false;
+	struct sk_buff *o;
+	u32 len;
+	int ret;
+
+	/* Bytes beyond the window are trimmed (with the FIN after them). */
+	if (anp_seq_after(cb->seq + skb->len, right) &&
+	    anp_seq_after(right, cb->seq)) {
+		if (pskb_trim(skb, right - cb->seq))
+			goto drop;
+		cb->flags &= ~TCPHDR_FIN;
+		cb->end_seq = right;
+	}
+	if (anp_seq_after(cb->seq, tp->rcv_nxt)) {
+		/* RFC 9293 3.10.7.4: hold it for later (bounded). */
+		if (!skb->len)
+			goto drop;
+		ret = anp_ofo_insert(&tp->ofo, skb,
+				     max_t(int, READ_ONCE(sk->sk_rcvbuf) -
+					   atomic_read(&sk->sk_rmem_alloc), 0));
+		if (ret < 0) {
+			ANP_TCP_INC(sk, OFO_DROP);
+			kfree_skb(skb);
+		} else if (!ret) {
+			ANP_TCP_INC(sk, OFO_QUEUE);
+		}
+		/* RFC 5681 4.2: out-of-order data is ACKed at once. */
+		return true;
+	}
+	/* Starts at or before RCV.NXT: trim what we have already. */
+	if (anp_seq_before(cb->seq, tp->rcv_nxt)) {
+		len = min(tp->rcv_nxt - cb->seq, skb->len);
+		if (!pskb_pull(skb, len))
+			goto drop;
+		cb->seq += len;
+	}
+	fin = cb->flags & TCPHDR_FIN;
+	if (skb->len) {
+		if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+			/* Over the buffer: the peer sends it again. */
+			ANP_TCP_INC(sk, RCVQ_DROP);
+			atomic_inc(&sk->sk_drops);
+			kfree_skb(skb);
+			return true;
+		}
+		tp->data_segs_in++;
+		tp->last_data_recv = jiffies;
+		tp->rcv_mss = clamp_t(u32, skb->len, tp->rcv_mss, tp->advmss);
+		anp_tcp_queue_rcv(sk, skb);
+		queued = true;
+	} else {
+		consume_skb(skb);
+	}
+	/* The gap may be filled: take what now follows in order. */
+	while (!fin && (o = anp_ofo_pop(&tp->ofo, tp->rcv_nxt))) {
+		fin = ANP_TCP_SKB_CB(o)->flags & TCPHDR_FIN;
+		if (o->len) {
+			anp_tcp_queue_rcv(sk, o);
+			queued = true;
+		} else {
+			consume_skb(o);
+		}
+	}
+	if (fin)
+		anp_tcp_fin(sk);
+	if (queued && !sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	/*
+	 * RFC 1122 4.2.3.2: ACK at least every second full-sized segment;
+	 * at once while quick ACKs last, for a FIN, and when a gap was
+	 * filled (RFC 5681 4.2).
+	 */
+	if (fin || had_ofo || tp->quickack ||
+	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)tp->rcv_mss) {
+		if (tp->quickack)
+			tp->quickack--;
+		return true;
+	}
+	tp->ack_pending = 1;
+	return false;
+
+drop:
+	anp_tcp_drop(sk, skb);
+	return true;
+}
+
+/* ---- SYN-SENT (RFC 9293 3.10.7.3) ----------------------------------- */
+
+static void anp_tcp_synsent_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 ack = ntohl(th->ack_seq);
+	struct sk_buff *syn;
+
+	if (cb->flags & TCPHDR_ACK) {
+		/* SEG.ACK =< ISS or SEG.ACK > SND.NXT: not for our SYN. */
+		if (!anp_seq_after(ack, tp->iss) ||
+		    anp_seq_after(ack, tp->snd_nxt)) {
+			anp_tcp_send_reset(anp_net(sock_net(sk)), skb);
+			goto drop;
+		}
+	}
+	if (cb->flags & TCPHDR_RST) {
+		/* Acceptable only with an acceptable ACK. */
+		if (cb->flags & TCPHDR_ACK)
+			anp_tcp_reset(sk, ECONNREFUSED);
+		goto drop;
+	}
+	if (!(cb->flags & TCPHDR_SYN))
+		goto drop;
+
+	tp->irs = cb->seq;
+	tp->rcv_nxt = cb->seq + 1;
+	tp->rcv_wup = tp->rcv_nxt;
+	tp->copied_seq = tp->rcv_nxt;
+	tp->snd_wnd = ntohs(th->window);
+	tp->max_snd_wnd = tp->snd_wnd;
+	tp->snd_wl1 = cb->seq;
+	tp->snd_wl2 = ack;
+	anp_tcp_init_conn(sk, anp_tcp_parse_mss(th));
+	tp->rcv_tstamp = jiffies;
+
+	if (!(cb->flags & TCPHDR_ACK)) {
+		/* Simultaneous open: SYN-RECEIVED, our SYN again with ACK. */
+		anp_tcp_set_state(sk, TCP_SYN_RECV);
+		anp_tcp_retransmit_head(sk);
+		consume_skb(skb);
+		return;
+	}
+	syn = skb_peek(&tp->rtx_q);
+	/* RFC 6298 5.7: a retransmitted SYN leaves a 3 s RTO for data. */
+	if (syn && ANP_TCP_SKB_CB(syn)->retrans) {
+		tp->rtt.rto_us = max(tp->rtt.rto_us, ANP_TCP_RTO_AFTER_SYN_US);
+		tp->rtt.backoff = 0;
+	}
+	anp_tcp_clean_acked(sk, ack);
+	tp->snd_una = ack;
+	tp->retries = 0;
+	anp_tcp_clear_rtx(sk);
+	anp_tcp_set_state(sk, TCP_ESTABLISHED);
+	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; data waits for it. */
+	anp_tcp_send_ack(sk);
+	anp_tcp_arm_keepalive(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+	anp_tcp_push(sk, false);
+	consume_skb(skb);
+	return;
+
+drop:
+	anp_tcp_drop(sk, skb);
+}
+
+/* ---- synchronized states (RFC 9293 3.10.7.4) ------------------------ */
+
+/*
+ * RFC 9293 3.10.7.4 and 3.6.1 (as Linux's tcp_timewait_state_process):
+ * a new SYN for a TIME-WAIT connection's 4-tuple, above what it has
+ * seen, ends the TIME-WAIT so a listener can take the connection.
+ */
+bool anp_tcp_timewait_reopen(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+
+	if ((cb->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) !=
+	    TCPHDR_SYN ||
+	    !anp_seq_after(cb->seq, anp_tcp_sk(sk)->rcv_nxt))
+		return false;
+	ANP_TCP_INC(sk, TW_RECYCLED);
+	anp_tcp_done(sk);
+	return true;
+}
+
+static int anp_tcp_rst_errno(const struct sock *sk)
+{
+	/* Linux's tcp_reset(). */
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		return -ECONNREFUSED;
+	case TCP_CLOSE_WAIT:
+		return -EPIPE;
+	default:
+		return -ECONNRESET;
+	}
+}
+
+static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 ack = ntohl(th->ack_seq);
+	u32 seg_len = cb->end_seq - cb->seq;
+	s32 win = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
+	bool ack_now = false;
+
+	if (win < 0)
+		win = 0;
+	/* A retransmitted SYN: our SYN,ACK again (Linux's req handling). */
+	if (sk->sk_state == TCP_SYN_RECV &&
+	    (cb->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+	    TCPHDR_SYN && cb->seq == tp->irs) {
+		anp_tcp_retransmit_head(sk);
+		goto discard;
+	}
+
+	/* First: sequence number (the four cases). */
+	if (!anp_tcp_seq_acceptable(cb->seq, seg_len, tp->rcv_nxt, win)) {
+		if (!(cb->flags & TCPHDR_RST)) {
+			ANP_TCP_INC(sk, OUT_OF_WINDOW);
+			anp_tcp_send_ack(sk);
+			/* TIME-WAIT: a retransmitted FIN restarts 2 MSL. */
+			if (sk->sk_state == TCP_TIME_WAIT &&
+			    (cb->flags & TCPHDR_FIN))
+				anp_tcp_arm_timewait(sk);
+		}
+		goto discard;
+	}
+	tp->rcv_tstamp = jiffies;
+	tp->segs_in++;
+
+	/* Second: RST, with RFC 5961 3.2's exact-match rule. */
+	if (cb->flags & TCPHDR_RST) {
+		switch (anp_tcp_rst_check(cb->seq, tp->rcv_nxt, win)) {
+		case ANP_TCP_ACCEPT:
+			anp_tcp_reset(sk, -anp_tcp_rst_errno(sk));
+			break;
+		case ANP_TCP_CHALLENGE:
+			anp_tcp_send_challenge_ack(sk);
+			break;
+		case ANP_TCP_DROP:
+			break;
+		}
+		goto discard;
+	}
+	/* Fourth: a SYN here is answered with a challenge ACK (RFC 5961
+	 * 4.2), never a reset.
+	 */
+	if (cb->flags & TCPHDR_SYN) {
+		if (anp_tcp_syn_check() == ANP_TCP_CHALLENGE) {
+			ANP_TCP_INC(sk, SYN_CHALLENGE);
+			anp_tcp_send_challenge_ack(sk);
+		}
+		goto discard;
+	}
+	/* Fifth: "if the ACK bit is off, drop the segment". */
+	if (!(cb->flags & TCPHDR_ACK))
+		goto drop;
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		/* SND.UNA < SEG.ACK =< SND.NXT, else <SEQ=SEG.ACK><RST>. */
+		if (!anp_seq_after(ack, tp->snd_una) ||
+		    anp_seq_after(ack, tp->snd_nxt)) {
+			anp_tcp_send_reset(anp_net(sock_net(sk)), skb);
+			goto discard;
+		}
+		if (tp->listener && !anp_tcp_child_promote(sk)) {
+			/* Accept queue full: as Linux, the ACK is dropped
+			 * and the SYN,ACK retransmitted later.
+			 */
+			ANP_TCP_INC(sk, LISTEN_OVERFLOWS);
+			ANP_TCP_INC(sk, LISTEN_DROPS);
+			goto discard;
+		}
+		anp_tcp_set_state(sk, TCP_ESTABLISHED);
+		tp->snd_wnd = ntohs(th->window);
+		tp->max_snd_wnd = max(tp->max_snd_wnd, tp->snd_wnd);
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wl2 = ack;
+		anp_tcp_arm_keepalive(sk);
+		if (tp->listener)
+			tp->listener->sk_data_ready(tp->listener);
+		else if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_state_change(sk);
+	}
+
+	switch (anp_tcp_ack_check(ack, tp->snd_una, tp->snd_max,
+				  tp->max_snd_wnd)) {
+	case ANP_TCP_ACCEPT:
+		anp_tcp_ack(sk, skb);
+		break;
+	case ANP_TCP_CHALLENGE:
+		/* RFC 5961 5.2 / RFC 9293: ACK of something not sent. */
+		anp_tcp_send_challenge_ack(sk);
+		goto discard;
+	case ANP_TCP_DROP:
+		goto discard;
+	}
+
+	/* Our FIN acknowledged? */
+	if (tp->fin_queued && tp->snd_una == tp->write_seq) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+			anp_tcp_set_state(sk, TCP_FIN_WAIT2);
+			anp_tcp_clear_rtx(sk);
+			if (sock_flag(sk, SOCK_DEAD))
+				anp_tcp_arm_fin_wait2(sk);
+			else
+				sk->sk_state_change(sk);
+			break;
+		case TCP_CLOSING:
+			anp_tcp_set_state(sk, TCP_TIME_WAIT);
+			anp_tcp_stop_timers(sk);
+			anp_tcp_arm_timewait(sk);
+			goto discard;
+		case TCP_LAST_ACK:
+			anp_tcp_done(sk);
+			goto discard;
+		}
+	}
+
+	/* Seventh and eighth: text and FIN. */
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		/* Linux: new data for a socket that will never read it. */
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) && skb->len &&
+		    anp_seq_after(cb->seq + skb->len, tp->rcv_nxt)) {
+			ANP_TCP_INC(sk, ABORT_ON_DATA);
+			anp_tcp_send_active_reset(sk);
+			anp_tcp_reset(sk, ECONNRESET);
+			goto discard;
+		}
+		fallthrough;
+	case TCP_ESTABLISHED:
+		if (skb->len || (cb->flags & TCPHDR_FIN)) {
+			ack_now = anp_tcp_data(sk, skb);
+			skb = NULL;
+		}
+		break;
+	default:
+		/* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer's FIN
+		 * came already; a retransmitted one is ACKed.
+		 */
+		if (cb->flags & TCPHDR_FIN) {
+			ack_now = true;
+			if (sk->sk_state == TCP_TIME_WAIT)
+				anp_tcp_arm_timewait(sk);
+		}
+		break;
+	}
+
+	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_TIME_WAIT)
+		anp_tcp_push(sk, false);
+	if (ack_now && sk->sk_state != TCP_CLOSE)
+		anp_tcp_send_ack(sk);
+	else if (tp->ack_pending && sk->sk_state != TCP_CLOSE)
+		anp_tcp_delack(sk);
+	if (skb)
+		consume_skb(skb);
+	return;
+
+drop:
+	anp_tcp_drop(sk, skb);
+	return;
+discard:
+	consume_skb(skb);
+}
+
+int anp_tcp_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (sk->sk_state) {
+	case TCP_LISTEN:
+		anp_tcp_listen_rcv(sk, skb);
+		break;
+	case TCP_SYN_SENT:
+		anp_tcp_synsent_rcv(sk, skb);
+		break;
+	case TCP_CLOSE:
+		/* RFC 9293 3.10.7.1: CLOSED answers with a reset. */
+		anp_tcp_send_reset(anp_net(sock_net(sk)), skb);
+		kfree_skb(skb);
+		break;
+	default:
+		anp_tcp_rcv_state(sk, skb);
+		break;
+	}
+	return 0;
+}
+
+/* ---- arrival (BH) --------------------------------------------------- */
+
+void anp_tcp_rcv(struct anp_net *an, struct sk_buff *skb)
+{
+	struct anp_port_table *pt = anp_port_table(an, IPPROTO_TCP);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct anp_tcp_skb_cb *cb;
+	const struct tcphdr *th;
+	unsigned int thlen;
+	bool again = true;
+	struct sock *sk;
+
+	ANP_INC_STATS(an, ANP_MIB_TCP_IN_SEGS);
+	/* RFC 9293 3.1: a header of Data Offset words, at least five. */
+	if (!pskb_may_pull(skb, sizeof(*th)))
+		goto bad;
+	th = tcp_hdr(skb);
+	thlen = th->doff * 4;
+	if (thlen < sizeof(*th) || !pskb_may_pull(skb, thlen))
+		goto bad;
+	iph = ip_hdr(skb);
+	if (csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len, IPPROTO_TCP,
+			      skb_checksum(skb, 0, skb->len, 0))) {
+		ANP_INC_STATS(an, ANP_MIB_TCP_IN_CSUM_ERRORS);
+		goto bad;
+	}
+	/* RFC 1122 4.2.3.10: TCP is unicast only. */
+	if (ipv4_is_multicast(iph->daddr) || anp_ip_is_bcast(an, iph->daddr))
+		goto bad;
+	th = tcp_hdr(skb);
+	cb = ANP_TCP_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = ntohl(th->seq);
+	cb->flags = tcp_flag_byte(th);
+	__skb_pull(skb, thlen);
+	cb->end_seq = cb->seq + skb->len + th->syn + th->fin;
+
+lookup:
+	rcu_read_lock();
+	sk = anp_port_lookup(pt, iph->saddr, th->source, iph->daddr,
+			     th->dest);
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
+		sk = NULL;
+	rcu_read_unlock();
+	if (!sk) {
+		if (!th->rst)
+			ANP_INC_STATS(an, ANP_MIB_TCP_NO_SOCKET);
+		anp_tcp_send_reset(an, skb);
+		consume_skb(skb);
+		return;
+	}
+
+	bh_lock_sock_nested(sk);
+	if (sock_owned_by_user(sk)) {
+		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				   READ_ONCE(sk->sk_sndbuf))) {
+			bh_unlock_sock(sk);
+			ANP_INC_STATS(an, ANP_MIB_TCP_BACKLOG_DROP);
+			ANP_INC_STATS(an, ANP_MIB_TCP_IN_ERRS);
+			atomic_inc(&sk->sk_drops);
+			kfree_skb(skb);
+			sock_put(sk);
+			return;
+		}
+	} else if (again && sk->sk_state == TCP_TIME_WAIT &&
+		   anp_tcp_timewait_reopen(sk, skb)) {
+		bh_unlock_sock(sk);
+		sock_put(sk);
+		again = false;
+		goto lookup;
+	} else {
+		anp_tcp_do_rcv(sk, skb);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return;
+
+bad:
+	ANP_INC_STATS(an, ANP_MIB_TCP_IN_ERRS);
+	kfree_skb(skb);
+}
+
+/* Linux's tcp_v4_err, without path MTU discovery (see tcp.c). */
+void anp_tcp_err(struct anp_net *an, const struct iphdr *iph,
+		 const struct tcphdr *th, u8 type, u8 code, __be32 info)
+{
+	struct anp_port_table *pt = anp_port_table(an, IPPROTO_TCP);
+	struct anp_tcp_sock *tp;
+	bool fatal = false;
+	struct sock *sk;
+	u32 seq;
+	int err;
+
+	err = anp_icmp_err_errno(type, code, &fatal);
+	if (!err)
+		return;
+	rcu_read_lock();
+	/* The quoted segment went from us (iph->saddr) to the peer. */
+	sk = anp_port_lookup(pt, iph->daddr, th->dest, iph->saddr,
+			     th->source);
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
+		sk = NULL;
+	rcu_read_unlock();
+	if (!sk)
+		return;
+	bh_lock_sock(sk);
+	tp = anp_tcp_sk(sk);
+	seq = ntohl(th->seq);
+	/* Only about something in flight (RFC 5927 4.1, as Linux). */
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE | TCPF_TIME_WAIT) ||
+	    !anp_seq_between(seq, tp->snd_una, tp->snd_max))
+		goto out;
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		/* RFC 1122 4.2.3.9 leaves it to us; Linux aborts an
+		 * opening connection with the error.
+		 */
+		if (!sock_owned_by_user(sk)) {
+			WRITE_ONCE(sk->sk_err, err);
+			sk_error_report(sk);
+			anp_tcp_done(sk);
+		} else {
+			WRITE_ONCE(sk->sk_err_soft, err);
+		}
+		goto out;
+	}
+	/* RFC 1122 4.2.3.9: a soft error, reported if we time out. */
+	WRITE_ONCE(sk->sk_err_soft, err);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP timers, one timer_list each, never a sleeping thread:
+ *
+ *   rtx_timer     retransmission (RFC 6298 5: SYN, data and FIN, with
+ *                 exponential backoff and a bounded count: ETIMEDOUT),
+ *                 or, with nothing in flight and data waiting, the
+ *                 persist timer (RFC 9293 3.8.6.1: zero-window probes,
+ *                 backed off like the RTO, never giving up while the
+ *                 peer answers; RFC 1122 4.2.3.4's override timeout
+ *                 when the window is open but too small)
+ *   delack_timer  RFC 1122 4.2.3.2: a delayed ACK goes out at the
+ *                 latest ANP_TCP_DELACK_MIN after the data it acks
+ *   sk_timer      keepalive (RFC 1122 4.2.3.6) in synchronized states;
+ *                 the FIN-WAIT-2 timeout of an orphan; TIME-WAIT's
+ *                 2 * MSL (RFC 9293 3.10.7.4)
+ *
+ * A pending timer holds a reference on the socket (sk_reset_timer).
+ * A handler that finds the user owning the socket re-arms itself
+ * ANP_TCP_DEFER later.
+ */
+#include <net/tcp.h>
+
+#include "tcp.h"
+
+int anp_tcp_keepidle(const struct anp_tcp_sock *tp)
+{
+	return tp->keepidle ?: ANP_TCP_KEEPIDLE;
+}
+
+int anp_tcp_keepintvl(const struct anp_tcp_sock *tp)
+{
+	return tp->keepintvl ?: ANP_TCP_KEEPINTVL;
+}
+
+int anp_tcp_keepcnt(const struct anp_tcp_sock *tp)
+{
+	return tp->keepcnt ?: ANP_TCP_KEEPCNT;
+}
+
+static unsigned long anp_tcp_rto_jiffies(const struct anp_tcp_sock *tp)
+{
+	return usecs_to_jiffies(anp_rtt_rto(&tp->rtt)) ?: 1;
+}
+
+void anp_tcp_arm_rtx(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->tmode = ANP_TCP_T_RTX;
+	sk_reset_timer(sk, &tp->rtx_timer, jiffies + anp_tcp_rto_jiffies(tp));
+}
+
+void anp_tcp_arm_persist(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->tmode = ANP_TCP_T_PERSIST;
+	sk_reset_timer(sk, &tp->rtx_timer, jiffies + anp_tcp_rto_jiffies(tp));
+}
+
+void anp_tcp_clear_rtx(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->tmode = ANP_TCP_T_NONE;
+	sk_stop_timer(sk, &tp->rtx_timer);
+}
+
+void anp_tcp_delack(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->ack_pending = 1;
+	if (!timer_pending(&tp->delack_timer))
+		sk_reset_timer(sk, &tp->delack_timer,
+			       jiffies + ANP_TCP_DELACK_MIN);
+}
+
+void anp_tcp_arm_keepalive(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (sock_flag(sk, SOCK_KEEPOPEN) &&
+	    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_TIME_WAIT)))
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + anp_tcp_keepidle(tp));
+	else if (sk->sk_state != TCP_TIME_WAIT &&
+		 sk->sk_state != TCP_FIN_WAIT2)
+		sk_stop_timer(sk, &sk->sk_timer);
+}
+
+void anp_tcp_arm_timewait(struct sock *sk)
+{
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_TIMEWAIT_LEN);
+}
+
+void anp_tcp_arm_fin_wait2(struct sock *sk)
+{
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_FIN_TIMEOUT);
+}
+
+/* RFC 6298 5.4-5.6 and RFC 9293 3.8.3's R2 as a count of retries. */
+static void anp_tcp_rtx_expired(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	int limit = ANP_TCP_RETRIES2;
+
+	if (sk->sk_state == TCP_SYN_SENT)
+		limit = ANP_TCP_SYN_RETRIES;
+	else if (sk->sk_state == TCP_SYN_RECV)
+		limit = ANP_TCP_SYNACK_RETRIES;
+	if (skb_queue_empty(&tp->rtx_q)) {
+		tp->tmode = ANP_TCP_T_NONE;
+		return;
+	}
+	if (tp->retries >= limit) {
+		ANP_TCP_INC(sk, ABORT_ON_TIMEOUT);
+		/* The soft error ICMP left is reported, else ETIMEDOUT. */
+		anp_tcp_reset(sk, sk->sk_err_soft ?: ETIMEDOUT);
+		return;
+	}
+	tp->retries++;
+	ANP_TCP_INC(sk, TIMEOUTS);
+	anp_rtt_backoff(&tp->rtt);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		anp_tcp_retransmit_head(sk);
+		anp_tcp_arm_rtx(sk);
+		return;
+	}
+	tp->cc.ops->timeout(&tp->cc, anp_tcp_flight(tp), tp->snd_nxt);
+	tp->ca_state = tp->cc.state;
+	anp_tcp_go_back_n(sk);
+	tp->tmode = ANP_TCP_T_NONE;
+	anp_tcp_push(sk, true);
+	if (tp->tmode == ANP_TCP_T_NONE && anp_tcp_flight(tp))
+		anp_tcp_arm_rtx(sk);
+}
+
+static void anp_tcp_persist_expired(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->tmode = ANP_TCP_T_NONE;
+	if (skb_queue_empty(&sk->sk_write_queue) || anp_tcp_flight(tp))
+		return;
+	if (tp->snd_wnd) {
+		/* Open but too small for Nagle/SWS: send what fits. */
+		anp_tcp_push(sk, true);
+		if (!anp_tcp_flight(tp) && tp->tmode == ANP_TCP_T_NONE)
+			anp_tcp_arm_persist(sk);
+		return;
+	}
+	ANP_TCP_INC(sk, WIN_PROBES);
+	tp->probes++;
+	anp_tcp_send_probe(sk);
+	anp_rtt_backoff(&tp->rtt);
+	anp_tcp_arm_persist(sk);
+}
+
+static void anp_tcp_rtx_timer(struct timer_list *t)
+{
+	struct anp_tcp_sock *tp = from_timer(tp, t, rtx_timer);
+	struct sock *sk = &tp->as.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &tp->rtx_timer, jiffies + ANP_TCP_DEFER);
+	} else if (sk->sk_state != TCP_CLOSE) {
+		if (tp->tmode == ANP_TCP_T_RTX)
+			anp_tcp_rtx_expired(sk);
+		else if (tp->tmode == ANP_TCP_T_PERSIST)
+			anp_tcp_persist_expired(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void anp_tcp_delack_timer(struct timer_list *t)
+{
+	struct anp_tcp_sock *tp = from_timer(tp, t, delack_timer);
+	struct sock *sk = &tp->as.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &tp->delack_timer, jiffies + ANP_TCP_DEFER);
+	} else if (tp->ack_pending && sk->sk_state != TCP_CLOSE &&
+		   sk->sk_state != TCP_LISTEN) {
+		ANP_TCP_INC(sk, DELAYED_ACKS);
+		anp_tcp_send_ack(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void anp_tcp_keepalive_expired(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	unsigned long idle = jiffies - tp->rcv_tstamp;
+
+	/* RFC 1122 4.2.3.6: probe only an idle connection. */
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state == TCP_SYN_SENT ||
+	    sk->sk_state == TCP_SYN_RECV)
+		return;
+	if (anp_tcp_flight(tp) || !skb_queue_empty(&sk->sk_write_queue)) {
+		/* Retransmission or persist covers a busy connection. */
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + anp_tcp_keepidle(tp));
+		return;
+	}
+	if (idle < anp_tcp_keepidle(tp)) {
+		tp->probes = 0;
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + anp_tcp_keepidle(tp) - idle);
+		return;
+	}
+	if (tp->probes >= anp_tcp_keepcnt(tp)) {
+		anp_tcp_reset(sk, sk->sk_err_soft ?: ETIMEDOUT);
+		return;
+	}
+	tp->probes++;
+	ANP_TCP_INC(sk, KEEPALIVE_PROBES);
+	anp_tcp_send_probe(sk);
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + anp_tcp_keepintvl(tp));
+}
+
+static void anp_tcp_sk_timer(struct timer_list *t)
+{
+	struct sock *sk = from_timer(sk, t, sk_timer);
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_DEFER);
+	} else if (sk->sk_state == TCP_TIME_WAIT ||
+		   (sk->sk_state == TCP_FIN_WAIT2 &&
+		    sock_flag(sk, SOCK_DEAD))) {
+		/* 2 * MSL over, or the orphan's peer never sent its FIN. */
+		anp_tcp_done(sk);
+	} else if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) {
+		anp_tcp_keepalive_expired(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+void anp_tcp_init_timers(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	timer_setup(&tp->rtx_timer, anp_tcp_rtx_timer, 0);
+	timer_setup(&tp->delack_timer, anp_tcp_delack_timer, 0);
+	timer_setup(&sk->sk_timer, anp_tcp_sk_timer, 0);
+}
+
+/* Socket lock held; a handler already running finds CLOSED. */
+void anp_tcp_stop_timers(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	tp->tmode = ANP_TCP_T_NONE;
+	tp->ack_pending = 0;
+	sk_stop_timer(sk, &tp->rtx_timer);
+	sk_stop_timer(sk, &tp->delack_timer);
+	sk_stop_timer(sk, &sk->sk_timer);
+}
+
+/*
+ * Module unload: no handler may run after this returns.  Process
+ * context, socket lock not held (a handler takes the spinlock).
+ */
+void anp_tcp_kill_timers(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (del_timer_sync(&tp->rtx_timer))
+		__sock_put(sk);
+	if (del_timer_sync(&tp->delack_timer))
+		__sock_put(sk);
+	if (del_timer_sync(&sk->sk_timer))
+		__sock_put(sk);
+}
