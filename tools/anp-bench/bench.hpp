@@ -40,7 +40,8 @@ struct Params {
 	size_t write_size = 65536;	// throughput: bytes per write()
 	uint64_t rounds = 100000;	// latency: measured round trips
 	uint64_t warmup_rounds = 1000;	// latency: discarded first
-	double latency_cap = 120;	// latency: stop measuring after this
+	uint64_t passes = 5;		// latency: configurations take turns
+	double latency_cap = 300;	// latency: stop measuring after this
 	double io_timeout = 20;		// SO_RCVTIMEO/SO_SNDTIMEO, accept
 	bool nodelay = true;		// TCP_NODELAY on AF_INET and AF_ANP
 };

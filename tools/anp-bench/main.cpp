@@ -41,8 +41,8 @@ constexpr const char *usage_text =
 	"  family=F              client and server family: anp, inet or unix\n"
 	"  client=F, server=F    the client's (connects) and server's (listens)\n"
 	"  addr=A                IPv4 address (anp, inet) or abstract name (unix)\n"
-	"  port=N                TCP port (anp, inet) of the throughput run; the\n"
-	"                        latency run uses N+1\n"
+	"  port=N                TCP port (anp, inet) of the throughput run;\n"
+	"                        latency pass k (0, 1, ...) uses N+1+k\n"
 	"  ns=NS                 both sides in network namespace /run/netns/NS\n"
 	"  client-ns=NS, server-ns=NS\n"
 	"  required=0|1          default: 1 unless a side is AF_ANP\n"
@@ -54,8 +54,11 @@ constexpr const char *usage_text =
 	"  --write-size N        throughput: bytes per write [ANP_BENCH_WRITE_SIZE] (65536)\n"
 	"  --rounds N            latency: round trips [ANP_BENCH_ROUNDS] (100000)\n"
 	"  --warmup-rounds N     latency: warm-up [ANP_BENCH_WARMUP_ROUNDS] (1000)\n"
-	"  --latency-cap S       latency: stop measuring after S s, keeping the\n"
-	"                        round trips done [ANP_BENCH_LATENCY_CAP] (120)\n"
+	"  --passes N            latency: in N passes, configurations taking\n"
+	"                        turns in each [ANP_BENCH_PASSES] (5)\n"
+	"  --latency-cap S       latency: stop measuring after S s in all (S/N\n"
+	"                        per pass), keeping the round trips done\n"
+	"                        [ANP_BENCH_LATENCY_CAP] (300)\n"
 	"  --io-timeout S        one blocking call's limit [ANP_BENCH_IO_TIMEOUT] (20)\n"
 	"  --no-nodelay          leave Nagle on (default: TCP_NODELAY on AF_INET, AF_ANP)\n"
 	"  --baseline NAME       the ratios' reference (default inet-lo, else the first)\n"
@@ -159,6 +162,69 @@ Config parse_config(const std::string &spec)
 	return c;
 }
 
+// The round trips of every configuration in p.passes passes over fresh
+// connections, the configurations taking turns within each pass: a
+// change in the machine's load during the run (other VMs on the host)
+// then weighs on every configuration alike.  Pass k uses port + 1 + k
+// (abstract name NAME-k for AF_UNIX); a failed pass makes the row n/a.
+void measure_latency_passes(std::vector<Row> &rows, const Params &p)
+{
+	uint64_t passes = std::min<uint64_t>(p.passes, p.rounds);
+
+	for (uint64_t k = 0; k < passes; k++) {
+		Params q = p;
+
+		q.rounds = p.rounds / passes + (k < p.rounds % passes);
+		q.latency_cap = p.latency_cap / passes;
+		for (Row &r : rows) {
+			if (k && !r.lat.ok)
+				continue;
+			Config c = r.cfg;
+
+			c.port = static_cast<uint16_t>(c.port + k);
+			if (c.client == Family::unix_stream)
+				c.addr += "-" + std::to_string(k);
+			fprintf(stderr, "anp-bench: %s: latency pass %llu/%llu "
+				"(%llu round trips) ...", c.name.c_str(),
+				static_cast<unsigned long long>(k + 1),
+				static_cast<unsigned long long>(passes),
+				static_cast<unsigned long long>(q.rounds));
+			LatencyResult one = measure_latency(c, q);
+
+			if (!one.ok) {
+				fprintf(stderr, " n/a (%s)\n", one.detail.c_str());
+				if (passes > 1) {
+					std::string pass = "pass " + std::to_string(k + 1) + ": ";
+
+					one.reason = pass + one.reason;
+					one.detail = pass + one.detail;
+				}
+				r.lat = std::move(one);
+				continue;
+			}
+			std::vector<uint64_t> s = one.samples_ns;
+
+			std::sort(s.begin(), s.end());
+			fprintf(stderr, " p50 %.1f us, p99 %.1f us%s\n",
+				percentile(s, 50) / 1e3, percentile(s, 99) / 1e3,
+				one.truncated ? " (capped)" : "");
+			if (!k) {
+				r.lat = std::move(one);
+				continue;
+			}
+			r.lat.samples_ns.insert(r.lat.samples_ns.end(),
+						one.samples_ns.begin(),
+						one.samples_ns.end());
+			r.lat.truncated |= one.truncated;
+			r.lat.measure_secs += one.measure_secs;
+			for (const std::string &n : one.notes)
+				if (std::find(r.lat.notes.begin(), r.lat.notes.end(), n) ==
+				    r.lat.notes.end())
+					r.lat.notes.push_back(n);
+		}
+	}
+}
+
 void print_usage_error(const char *msg)
 {
 	fprintf(stderr, "anp-bench: %s\n(anp-bench --help for usage)\n", msg);
@@ -190,6 +256,8 @@ int run(int argc, char **argv)
 		  [&](const std::string &v) { p.rounds = to_u64(v, "rounds"); } },
 		{ "--warmup-rounds", "ANP_BENCH_WARMUP_ROUNDS",
 		  [&](const std::string &v) { p.warmup_rounds = to_u64(v, "warm-up rounds"); } },
+		{ "--passes", "ANP_BENCH_PASSES",
+		  [&](const std::string &v) { p.passes = to_u64(v, "passes"); } },
 		{ "--latency-cap", "ANP_BENCH_LATENCY_CAP",
 		  [&](const std::string &v) { p.latency_cap = to_double(v, "latency cap"); } },
 		{ "--io-timeout", "ANP_BENCH_IO_TIMEOUT",
@@ -238,16 +306,20 @@ int run(int argc, char **argv)
 			throw UsageError("unknown argument " + a);
 		}
 	}
-	if (p.seconds <= 0 || !p.write_size || !p.rounds || p.io_timeout <= 0 ||
-	    p.latency_cap <= 0)
-		throw UsageError("seconds, write size, rounds, latency cap and I/O "
-				 "timeout must be positive");
+	if (p.seconds <= 0 || !p.write_size || !p.rounds || !p.passes ||
+	    p.io_timeout <= 0 || p.latency_cap <= 0)
+		throw UsageError("seconds, write size, rounds, passes, latency cap "
+				 "and I/O timeout must be positive");
 	if (configs.empty()) {
 		configs.push_back(parse_config("name=inet-lo,label=AF_INET over lo,"
 					       "family=inet,addr=127.0.0.1,port=5201"));
 		configs.push_back(parse_config("name=unix,label=AF_UNIX stream,"
 					       "family=unix,addr=anp-bench"));
 	}
+	for (const Config &c : configs)
+		if (c.port + p.passes >= 65536)
+			throw UsageError("--config " + c.name + ": port + passes "
+					 "beyond 65535");
 	for (size_t i = 0; i < configs.size(); i++)
 		for (size_t j = 0; j < i; j++)
 			if (configs[i].name == configs[j].name)
@@ -266,22 +338,9 @@ int run(int argc, char **argv)
 			fprintf(stderr, " %.1f Mbit/s\n", r.tp.bps() / 1e6);
 		else
 			fprintf(stderr, " n/a (%s)\n", r.tp.detail.c_str());
-		fprintf(stderr, "anp-bench: %s: latency (%llu round trips) ...",
-			c.name.c_str(), static_cast<unsigned long long>(p.rounds));
-		r.lat = measure_latency(c, p);
-		if (r.lat.ok) {
-			std::vector<uint64_t> s = r.lat.samples_ns;
-
-			std::sort(s.begin(), s.end());
-			fprintf(stderr, " p50 %.1f us, p99 %.1f us%s\n",
-				percentile(s, 50) / 1e3, percentile(s, 99) / 1e3,
-				r.lat.truncated ? " (capped)" : "");
-		} else {
-			fprintf(stderr, " n/a (%s)\n", r.lat.detail.c_str());
-		}
 		rows.push_back(std::move(r));
 	}
-
+	measure_latency_passes(rows, p);
 	const Row *base = nullptr;
 	if (baseline.empty())
 		baseline = "inet-lo";

@@ -199,10 +199,11 @@ std::string table(const std::vector<Row> &rows, const Row *base,
 	snprintf(b, sizeof(b),
 		 "throughput  one flow, %zu-byte writes, %g s measured at the "
 		 "receiver after %g s warm-up\n"
-		 "latency     1-byte ping-pong, %llu round trips after %llu "
-		 "warm-up (cap %g s)%s\n",
+		 "latency     1-byte ping-pong, %llu round trips in %llu "
+		 "interleaved passes, each after %llu warm-up (cap %g s)%s\n",
 		 p.write_size, p.seconds, p.warmup_seconds,
 		 static_cast<unsigned long long>(p.rounds),
+		 static_cast<unsigned long long>(std::min(p.passes, p.rounds)),
 		 static_cast<unsigned long long>(p.warmup_rounds),
 		 p.latency_cap, p.nodelay ? ", TCP_NODELAY on TCP" : "");
 	o << b;
@@ -299,7 +300,8 @@ std::string json(const std::vector<Row> &rows, const Row *base,
 	  << "    \"throughput_warmup_seconds\": " << jnum(p.warmup_seconds) << ",\n"
 	  << "    \"write_size\": " << p.write_size << ",\n"
 	  << "    \"latency_rounds\": " << p.rounds << ",\n"
-	  << "    \"latency_warmup_rounds\": " << p.warmup_rounds << ",\n"
+	  << "    \"latency_passes\": " << std::min(p.passes, p.rounds) << ",\n"
+	  << "    \"latency_warmup_rounds_per_pass\": " << p.warmup_rounds << ",\n"
 	  << "    \"latency_cap_seconds\": " << jnum(p.latency_cap) << ",\n"
 	  << "    \"io_timeout_seconds\": " << jnum(p.io_timeout) << ",\n"
 	  << "    \"tcp_nodelay\": " << (p.nodelay ? "true" : "false") << ",\n"
