@@ -138,11 +138,17 @@ std::string expect_err_str(const std::string &what, const sys_result &r,
 
 } // namespace anp_test
 
-// CHECK that r failed with errno want.
+// CHECK that r (evaluated once) failed with errno want.
 #define CHECK_ERR(r, want, what)					\
-	CHECK(!(r).ok() && (r).err == (want),				\
-	      ::anp_test::expect_err_str((what), (r), (want)))
+	do {								\
+		const ::anp_test::sys_result ce_r_ = (r);		\
+		CHECK(!ce_r_.ok() && ce_r_.err == (want),		\
+		      ::anp_test::expect_err_str((what), ce_r_, (want))); \
+	} while (0)
 #define CHECK_OK(r, what)						\
-	CHECK((r).ok(), std::string(what) + ": " + (r).str())
+	do {								\
+		const ::anp_test::sys_result co_r_ = (r);		\
+		CHECK(co_r_.ok(), std::string(what) + ": " + co_r_.str()); \
+	} while (0)
 
 #endif
