@@ -9,7 +9,7 @@
  * inet_shutdown), errno included.  Limits a program can see:
  *
  *  - MSS: the route's MTU - 40 (anp0's 1500: 1460; to the host itself
- *    ANP_TCP_LOCAL_MTU - 40 = 16344), lowered by TCP_MAXSEG and by the
+ *    ANP_TCP_LOCAL_MTU - 40 = 15320), lowered by TCP_MAXSEG and by the
  *    peer's MSS option (536 without one).  No window scaling, SACK or
  *    timestamps: windows are at most 65535 bytes.
  *  - RTO 200 ms .. 120 s, 1 s initially (tcp_algo.h); SYN retried 6

@@ -46,9 +46,9 @@
 #define ANP_TCP_DEFAULT_MSS	536
 /* The MTU used for segments the host sends to itself (never on a NIC):
  * with no window scaling a window is at most 65535 bytes, so segments
- * of 16 KiB keep four of them in flight.
+ * of 15 KiB keep four in flight, and each fits a 16 KiB skb head.
  */
-#define ANP_TCP_LOCAL_MTU	16384
+#define ANP_TCP_LOCAL_MTU	15360
 /* RFC 9293 3.4.2: MSL, "arbitrarily defined to be 2 minutes"; Linux's
  * TCP_TIMEWAIT_LEN (2 * MSL) is 60 s, and so is ours: MSL = 30 s.
  */

@@ -731,8 +731,9 @@ lookup:
 
 	bh_lock_sock_nested(sk);
 	if (sock_owned_by_user(sk)) {
+		/* Linux's tcp_add_backlog() limit. */
 		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				   READ_ONCE(sk->sk_sndbuf))) {
+				   READ_ONCE(sk->sk_sndbuf) + 64 * 1024)) {
 			bh_unlock_sock(sk);
 			ANP_INC_STATS(an, ANP_MIB_TCP_BACKLOG_DROP);
 			ANP_INC_STATS(an, ANP_MIB_TCP_IN_ERRS);

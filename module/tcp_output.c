@@ -301,7 +301,7 @@ int anp_tcp_send_syn(struct sock *sk)
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	struct sk_buff *skb;
 
-	skb = anp_tcp_alloc_ctl(sk, tp->iss, TCPHDR_SYN, sk->sk_allocation);
+	skb = anp_tcp_alloc_ctl(sk, tp->iss, TCPHDR_SYN, gfp_any());
 	if (!skb)
 		return -ENOBUFS;
 	__skb_queue_tail(&tp->rtx_q, skb);
