@@ -18,6 +18,8 @@
 #include "anp.h"
 
 unsigned int anp_net_id __read_mostly;
+/* KUnit's TCP suite drives sockets of init_net's host (anp_net()). */
+EXPORT_SYMBOL_IF_KUNIT(anp_net_id);
 
 static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_ETH_IN_FRAMES] = "EthInFrames",

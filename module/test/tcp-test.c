@@ -1,0 +1,1457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP engine (RFC 9293) driven with crafted segments, in the style
+ * of smoltcp's tcp.rs tests: a segment goes in, the exact segment the
+ * host answers with (flags, seq, ack, window, MSS option, length) and
+ * the socket state after it are checked.
+ *
+ *   fake interface 201: host 10.99.0.2/24, the peer 10.99.0.1
+ *
+ * The sockets are real AF_ANP SOCK_STREAM kernel sockets
+ * (sock_create_kern) driven through kernel_connect/accept/sendmsg/...;
+ * their host is the one of init_net, since the engine finds its host
+ * with anp_net(sock_net(sk)), so the fake interface is added to that
+ * host for the test and removed after it.
+ *
+ * Timers are made deterministic: after every step each pending timer of
+ * the sockets under test is pushed far into the future (it stays
+ * armed, so the engine sees it as it left it), and a test fires one by
+ * taking it off the wheel and calling its function as the timer softirq
+ * would (tt_fire).
+ */
+#include <linux/etherdevice.h>
+#include <linux/net.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "../tcp.h"
+#include "utils.h"
+
+#define HOST		ANP_TEST_IP(10, 99, 0, 2)
+#define PEER		ANP_TEST_IP(10, 99, 0, 1)
+#define TT_IFINDEX	201
+#define HPORT		5000		/* the host's listener */
+#define PPORT		40000		/* the peer's port */
+#define PISS		1000		/* the peer's initial sequence number */
+#define PWIN		65535		/* the window the peer offers */
+#define PMSS		1460
+/* Our window: the receive buffer's half, capped (no window scaling). */
+#define HWIN		65535
+/* A timer pushed this far never fires during a test. */
+#define TT_FAR		(1000 * HZ)
+#define TT_SOCKS	8
+#define TT_WATCH	8
+
+#define DELTA(f, name)	anp_test_mib_delta((f)->ctx, ANP_MIB_##name)
+#define F_SYN		TCPHDR_SYN
+#define F_ACK		TCPHDR_ACK
+#define F_FIN		TCPHDR_FIN
+#define F_RST		TCPHDR_RST
+#define F_PSH		TCPHDR_PSH
+
+struct tt_fix {
+	struct kunit *test;
+	struct anp_test_ctx *ctx;
+	struct anp_test_iface *t;
+	u8 peer_mac[ETH_ALEN];
+	u8 host_mac[ETH_ALEN];
+	struct socket *socks[TT_SOCKS];	/* released by tt_exit */
+	unsigned int n_socks;
+	struct sock *watch[TT_WATCH];	/* timers held after each step */
+	unsigned int n_watch;
+};
+
+/* One connection as the peer sees it. */
+struct tt_conn {
+	struct socket *sock;
+	struct sock *sk;
+	struct anp_tcp_sock *tp;
+	u16 lport;			/* the host's port */
+	u16 pport;			/* the peer's port */
+	u32 iss;			/* the host's ISS */
+	u32 pnxt;			/* the peer's next sequence number */
+	u32 hnxt;			/* the host's next sequence number */
+};
+
+/* A segment the peer sends. */
+struct tt_seg {
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	u16 win;
+	u16 mss;			/* MSS option when non-zero */
+	u32 len;			/* payload: tt_byte() of its seq */
+	bool bad_csum;
+};
+
+/* A segment the host sent. */
+struct tt_out {
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	u16 win;
+	int mss;			/* -1: no MSS option */
+	u16 sport;
+	u16 dport;
+	u32 len;
+	u32 bad;			/* first payload byte not tt_byte() */
+};
+
+/* The running test's fixture, for tt_exit(); one test at a time. */
+static struct tt_fix *tt_cur;
+
+/* The payload byte at sequence number seq, both directions. */
+static u8 tt_byte(u32 seq)
+{
+	return (seq * 7 + 3) & 0xff;
+}
+
+static void tt_watch(struct tt_fix *f, struct sock *sk)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n_watch; i++)
+		if (f->watch[i] == sk)
+			return;
+	KUNIT_ASSERT_LT(f->test, f->n_watch, TT_WATCH);
+	f->watch[f->n_watch++] = sk;
+}
+
+/* Push every pending timer of the watched sockets out of the test. */
+static void tt_hold(struct tt_fix *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n_watch; i++) {
+		struct sock *sk = f->watch[i];
+		struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+		/* Only a pending timer: its reference on sk stays as is. */
+		mod_timer_pending(&tp->rtx_timer, jiffies + TT_FAR);
+		mod_timer_pending(&tp->delack_timer, jiffies + TT_FAR);
+		mod_timer_pending(&sk->sk_timer, jiffies + TT_FAR);
+	}
+}
+
+/*
+ * Fire a pending timer now, as the timer softirq would; false if it was
+ * not pending.  The handler drops the reference the pending timer held.
+ */
+static bool tt_fire(struct tt_fix *f, struct timer_list *t)
+{
+	if (!del_timer(t))
+		return false;
+	local_bh_disable();
+	t->function(t);
+	local_bh_enable();
+	tt_hold(f);
+	return true;
+}
+
+static int tt_init(struct kunit *test)
+{
+	struct anp_test_ctx *ctx;
+	struct tt_fix *f;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	if (!ctx || !f)
+		return -ENOMEM;
+	ctx->test = test;
+	ctx->an = anp_net(&init_net);
+	test->priv = ctx;
+	f->test = test;
+	f->ctx = ctx;
+	tt_cur = f;
+	f->t = anp_test_iface_new(test, TT_IFINDEX);
+	/* Down while addressed: no gratuitous ARP to skip. */
+	KUNIT_ASSERT_EQ(test, anp_test_addr_add(f->t, HOST, 24), 0);
+	anp_test_iface_set_up(f->t, true);
+	anp_test_linux_mac(TT_IFINDEX, f->peer_mac);
+	anp_test_host_mac(TT_IFINDEX, f->host_mac);
+	/* The peer's MAC known: segments go out at once, no ARP. */
+	local_bh_disable();
+	anp_neigh_update(&f->t->ifc, PEER, f->peer_mac, true);
+	local_bh_enable();
+	KUNIT_ASSERT_EQ(test, anp_test_tx_count(f->t), 0);
+	anp_test_mib_snap(ctx);
+	return 0;
+}
+
+/*
+ * Sockets go first, each with an abortive close (SO_LINGER 0) so none
+ * lives on as an orphan; then the interface leaves init_net's host.
+ */
+static void tt_exit(struct kunit *test)
+{
+	struct anp_test_ctx *ctx = test->priv;
+	struct tt_fix *f = tt_cur;
+	unsigned int i;
+
+	for (i = f ? f->n_socks : 0; i-- > 0;) {
+		sock_no_linger(f->socks[i]->sk);
+		sock_release(f->socks[i]);
+	}
+	tt_cur = NULL;
+	if (!ctx)
+		return;
+	for (i = ctx->n_ifs; i-- > 0;)
+		anp_test_iface_remove(ctx->ifs[i]);
+	synchronize_rcu();
+	for (i = ctx->n_ifs; i-- > 0;) {
+		anp_test_tx_purge(ctx->ifs[i]);
+		free_netdev(ctx->ifs[i]->dev);
+		ctx->ifs[i] = NULL;
+	}
+	ctx->n_ifs = 0;
+	test->priv = NULL;
+}
+
+static struct socket *tt_socket(struct tt_fix *f)
+{
+	struct socket *sock;
+
+	KUNIT_ASSERT_LT(f->test, f->n_socks, TT_SOCKS);
+	KUNIT_ASSERT_EQ(f->test, sock_create_kern(&init_net, PF_ANP,
+						  SOCK_STREAM, 0, &sock), 0);
+	f->socks[f->n_socks++] = sock;
+	tt_watch(f, sock->sk);
+	return sock;
+}
+
+static struct socket *tt_listener(struct tt_fix *f, u16 port, int backlog)
+{
+	struct sockaddr_anp sa = {
+		.sanp_family = AF_ANP,
+		.sanp_port = htons(port),
+	};
+	struct socket *sock = tt_socket(f);
+
+	KUNIT_ASSERT_EQ(f->test, kernel_bind(sock, (struct sockaddr *)&sa,
+					     sizeof(sa)), 0);
+	KUNIT_ASSERT_EQ(f->test, kernel_listen(sock, backlog), 0);
+	return sock;
+}
+
+static int tt_write(struct tt_conn *c, u32 len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec iov;
+	u8 *buf;
+	u32 i;
+	int n;
+
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	/* The bytes that follow what was written before. */
+	for (i = 0; i < len; i++)
+		buf[i] = tt_byte(c->tp->write_seq + i);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	n = kernel_sendmsg(c->sock, &msg, &iov, 1, len);
+	kfree(buf);
+	return n;
+}
+
+/*
+ * Read what is there; expect want bytes, those of seq from on (0: end
+ * of file; -EAGAIN: nothing yet).
+ */
+static void tt_read_expect(struct tt_fix *f, struct tt_conn *c, u32 from,
+			   int want)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	size_t size = max(want, 0) + 16;
+	struct kvec iov;
+	u8 *buf;
+	int n, i, bad = -1;
+
+	buf = kunit_kzalloc(f->test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(f->test, buf);
+	iov.iov_base = buf;
+	iov.iov_len = size;
+	n = kernel_recvmsg(c->sock, &msg, &iov, 1, size, MSG_DONTWAIT);
+	KUNIT_EXPECT_EQ(f->test, n, want);
+	for (i = 0; i < n && i < want; i++)
+		if (buf[i] != tt_byte(from + i)) {
+			bad = i;
+			break;
+		}
+	KUNIT_EXPECT_EQ_MSG(f->test, bad, -1, "first wrong byte");
+	tt_hold(f);
+}
+
+/* The peer sends s to connection c (or to HPORT from PPORT). */
+static void tt_send(struct tt_fix *f, const struct tt_conn *c,
+		    const struct tt_seg *s)
+{
+	unsigned int hlen = sizeof(struct tcphdr) + (s->mss ? 4 : 0);
+	struct anp_test_ip_spec spec = {
+		.saddr = PEER, .daddr = HOST, .protocol = IPPROTO_TCP,
+	};
+	struct tcphdr *th;
+	u8 *buf;
+	u32 i;
+
+	buf = kunit_kzalloc(f->test, hlen + s->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(f->test, buf);
+	th = (struct tcphdr *)buf;
+	th->source = htons(c ? c->pport : PPORT);
+	th->dest = htons(c ? c->lport : HPORT);
+	th->seq = htonl(s->seq);
+	th->ack_seq = htonl((s->flags & F_ACK) ? s->ack : 0);
+	th->doff = hlen / 4;
+	tcp_flag_byte(th) = s->flags;
+	th->window = htons(s->win);
+	if (s->mss) {
+		u8 *opt = (u8 *)(th + 1);
+
+		opt[0] = TCPOPT_MSS;
+		opt[1] = TCPOLEN_MSS;
+		put_unaligned_be16(s->mss, opt + 2);
+	}
+	for (i = 0; i < s->len; i++)
+		buf[hlen + i] = tt_byte(s->seq + i);
+	th->check = csum_tcpudp_magic(PEER, HOST, hlen + s->len, IPPROTO_TCP,
+				      csum_partial(buf, hlen + s->len, 0));
+	if (s->bad_csum)
+		th->check ^= htons(0x0101);
+	spec.payload = buf;
+	spec.payload_len = hlen + s->len;
+	anp_test_ip_rcv(f->t, anp_test_ip(f->test, &spec));
+	tt_hold(f);
+}
+
+/* Pop the next segment the host sent; false (test failed) if none. */
+static bool tt_pop(struct tt_fix *f, struct tt_out *o, int line)
+{
+	struct kunit *test = f->test;
+	const struct iphdr *iph;
+	const struct tcphdr *th;
+	struct sk_buff *skb;
+	unsigned int tlen;
+	const u8 *p, *end;
+	bool ok = false;
+
+	memset(o, 0, sizeof(*o));
+	o->mss = -1;
+	skb = anp_test_tx_pop(f->t);
+	if (!skb) {
+		KUNIT_FAIL(test, "line %d: no segment sent", line);
+		return false;
+	}
+	if (skb_linearize(skb) ||
+	    !anp_test_expect_eth(test, skb, f->peer_mac, f->host_mac,
+				 htons(ETH_P_IP)))
+		goto out;
+	iph = (const struct iphdr *)skb->data;
+	KUNIT_EXPECT_EQ(test, iph->protocol, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, iph->saddr, HOST);
+	KUNIT_EXPECT_EQ(test, iph->daddr, PEER);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+	if (iph->protocol != IPPROTO_TCP ||
+	    ntohs(iph->tot_len) > skb->len ||
+	    ntohs(iph->tot_len) < iph->ihl * 4 + sizeof(*th))
+		goto out;
+	th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
+	tlen = ntohs(iph->tot_len) - iph->ihl * 4;
+	/* RFC 9293 3.1: the checksum over the pseudo header verifies. */
+	KUNIT_EXPECT_EQ_MSG(test, csum_tcpudp_magic(HOST, PEER, tlen,
+						    IPPROTO_TCP,
+						    csum_partial(th, tlen, 0)),
+			    0, "line %d: TCP checksum", line);
+	o->flags = tcp_flag_byte(th);
+	o->seq = ntohl(th->seq);
+	o->ack = ntohl(th->ack_seq);
+	o->win = ntohs(th->window);
+	o->sport = ntohs(th->source);
+	o->dport = ntohs(th->dest);
+	p = (const u8 *)(th + 1);
+	end = (const u8 *)th + th->doff * 4;
+	while (p < end && *p != TCPOPT_EOL) {
+		if (*p == TCPOPT_NOP) {
+			p++;
+			continue;
+		}
+		if (end - p < 2 || p[1] < 2)
+			break;
+		if (*p == TCPOPT_MSS && p[1] == TCPOLEN_MSS)
+			o->mss = get_unaligned_be16(p + 2);
+		p += p[1];
+	}
+	o->len = tlen - th->doff * 4;
+	for (o->bad = 0; o->bad < o->len; o->bad++)
+		if (end[o->bad] != tt_byte(o->seq + o->bad))
+			break;
+	ok = true;
+out:
+	kfree_skb(skb);
+	return ok;
+}
+
+/*
+ * Expect the next segment to be exactly this one (win < 0: any window;
+ * the ack field is checked only with ACK, and must be 0 without it);
+ * its payload must be the bytes of its sequence numbers.
+ */
+static bool tt_expect(struct tt_fix *f, const struct tt_conn *c, int line,
+		      u8 flags, u32 seq, u32 ack, int win, u32 len,
+		      struct tt_out *out)
+{
+	struct kunit *test = f->test;
+	struct tt_out o;
+
+	if (!tt_pop(f, &o, line))
+		return false;
+	KUNIT_EXPECT_EQ_MSG(test, o.flags, flags, "line %d: flags", line);
+	KUNIT_EXPECT_EQ_MSG(test, o.seq, seq, "line %d: seq", line);
+	KUNIT_EXPECT_EQ_MSG(test, o.ack, (flags & F_ACK) ? ack : 0,
+			    "line %d: ack", line);
+	if (win >= 0)
+		KUNIT_EXPECT_EQ_MSG(test, o.win, win, "line %d: window", line);
+	KUNIT_EXPECT_EQ_MSG(test, o.len, len, "line %d: length", line);
+	KUNIT_EXPECT_EQ_MSG(test, o.sport, c ? c->lport : HPORT,
+			    "line %d: source port", line);
+	KUNIT_EXPECT_EQ_MSG(test, o.dport, c ? c->pport : PPORT,
+			    "line %d: destination port", line);
+	KUNIT_EXPECT_EQ_MSG(test, o.bad, o.len, "line %d: payload byte",
+			    line);
+	if (out)
+		*out = o;
+	return o.flags == flags && o.seq == seq && o.len == len;
+}
+
+#define TT_EXPECT(f, c, flags, seq, ack, win, len)			\
+	tt_expect(f, c, __LINE__, flags, seq, ack, win, len, NULL)
+
+static void tt_none(struct tt_fix *f, int line)
+{
+	KUNIT_EXPECT_EQ_MSG(f->test, anp_test_tx_count(f->t), 0,
+			    "line %d: segment sent", line);
+}
+
+#define TT_NONE(f)	tt_none(f, __LINE__)
+
+#define TT_STATE(f, c, st)						\
+	KUNIT_EXPECT_EQ_MSG((f)->test, READ_ONCE((c)->sk->sk_state), st, \
+			    "line %d: state", __LINE__)
+
+/* A segment from the peer on c: seq pnxt, ack hnxt, window PWIN. */
+static void tt_peer(struct tt_fix *f, struct tt_conn *c, u8 flags, u32 len)
+{
+	struct tt_seg s = {
+		.flags = flags, .seq = c->pnxt, .ack = c->hnxt, .win = PWIN,
+		.len = len,
+	};
+
+	tt_send(f, c, &s);
+}
+
+/* The first child waiting in a listener's queues (not accepted). */
+static struct sock *tt_child(struct socket *lsock)
+{
+	struct anp_tcp_sock *ltp = anp_tcp_sk(lsock->sk), *ctp;
+
+	spin_lock_bh(&ltp->acc_lock);
+	ctp = list_first_entry_or_null(&ltp->syn_q, struct anp_tcp_sock,
+				       q_node) ?:
+	      list_first_entry_or_null(&ltp->acc_q, struct anp_tcp_sock,
+				       q_node);
+	spin_unlock_bh(&ltp->acc_lock);
+	return ctp ? &ctp->as.sk : NULL;
+}
+
+/*
+ * A passive open on HPORT (RFC 9293 3.5 figure 6), checked step by
+ * step; the final ACK offers final_win.  c: the accepted connection.
+ */
+static void tt_passive(struct tt_fix *f, struct tt_conn *c, u16 final_win)
+{
+	struct kunit *test = f->test;
+	struct tt_seg syn = {
+		.flags = F_SYN, .seq = PISS, .win = PWIN, .mss = PMSS,
+	};
+	struct socket *lsock = tt_listener(f, HPORT, 4), *nsock;
+	struct tt_out o;
+	struct sock *child;
+
+	memset(c, 0, sizeof(*c));
+	c->lport = HPORT;
+	c->pport = PPORT;
+	tt_send(f, c, &syn);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, c, __LINE__, F_SYN | F_ACK,
+					  anp_tcp_sk(child)->iss, PISS + 1,
+					  HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	c->iss = o.seq;
+	c->pnxt = PISS + 1;
+	c->hnxt = c->iss + 1;
+	syn.flags = F_ACK;
+	syn.seq = c->pnxt;
+	syn.ack = c->hnxt;
+	syn.win = final_win;
+	syn.mss = 0;
+	tt_send(f, c, &syn);
+	TT_NONE(f);
+	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
+	KUNIT_ASSERT_LT(test, f->n_socks, TT_SOCKS);
+	f->socks[f->n_socks++] = nsock;
+	c->sock = nsock;
+	c->sk = nsock->sk;
+	c->tp = anp_tcp_sk(c->sk);
+	KUNIT_EXPECT_PTR_EQ(test, c->sk, child);
+	TT_STATE(f, c, TCP_ESTABLISHED);
+}
+
+/*
+ * An active open to PEER:PPORT (RFC 9293 3.5 figure 6): connect, the
+ * SYN, the peer's SYN,ACK offering PWIN, our ACK.
+ */
+static void tt_active(struct tt_fix *f, struct tt_conn *c)
+{
+	struct kunit *test = f->test;
+	struct sockaddr_anp sa = {
+		.sanp_family = AF_ANP,
+		.sanp_port = htons(PPORT),
+		.sanp_addr = PEER,
+	};
+	struct tt_seg s = {
+		.flags = F_SYN | F_ACK, .seq = PISS, .win = PWIN, .mss = PMSS,
+	};
+	struct tt_out o;
+
+	memset(c, 0, sizeof(*c));
+	c->sock = tt_socket(f);
+	c->sk = c->sock->sk;
+	c->tp = anp_tcp_sk(c->sk);
+	c->pport = PPORT;
+	KUNIT_ASSERT_EQ(test, kernel_connect(c->sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-EINPROGRESS);
+	tt_hold(f);
+	c->lport = c->sk->sk_num;
+	TT_STATE(f, c, TCP_SYN_SENT);
+	/* <SEQ=ISS><CTL=SYN> with our MSS (RFC 9293 3.7.1). */
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, c, __LINE__, F_SYN, c->tp->iss, 0,
+					  HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	c->iss = o.seq;
+	c->hnxt = c->iss + 1;
+	s.ack = c->hnxt;
+	tt_send(f, c, &s);
+	c->pnxt = PISS + 1;
+	/* RFC 9293 3.10.7.3: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+	TT_EXPECT(f, c, F_ACK, c->hnxt, c->pnxt, HWIN, 0);
+	TT_STATE(f, c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, kernel_connect(c->sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK), 0);
+}
+
+/* ---- opening ------------------------------------------------------- */
+
+/*
+ * RFC 9293 3.5 and 3.10.7.2: SYN to a listener -> SYN,ACK with the MSS
+ * option (3.7.1) and an ISS from the RFC 6528 hash of the 4-tuple; the
+ * child waits in SYN-RECEIVED; the final ACK makes it ESTABLISHED, on
+ * the accept queue, and is not answered.
+ */
+static void tt_test_passive_open(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg syn = {
+		.flags = F_SYN, .seq = PISS, .win = PWIN, .mss = PMSS,
+	};
+	struct tt_conn c = { .lport = HPORT, .pport = PPORT };
+	struct tt_conn c2 = { .lport = HPORT, .pport = PPORT + 1 };
+	struct socket *lsock, *nsock;
+	struct sock *child, *child2;
+	struct tt_out o, o2;
+	u32 isn_now;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, &c, &syn);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(child->sk_state), TCP_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PASSIVE_OPENS), 1);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
+					  anp_tcp_sk(child)->iss, PISS + 1,
+					  HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	/*
+	 * RFC 6528 3: ISN = M + F(4-tuple, key), M ticking every 4 us:
+	 * the ISS is that of this 4-tuple, taken less than a second ago.
+	 */
+	isn_now = anp_tcp_isn(HOST, PEER, htons(HPORT), htons(PPORT));
+	KUNIT_EXPECT_LT(test, isn_now - o.seq, 250000U);
+	/* Not accepted before the handshake completes. */
+	KUNIT_EXPECT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK),
+			-EAGAIN);
+
+	/* Another peer port: another ISS, from its own 4-tuple. */
+	tt_send(f, &c2, &syn);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o2, __LINE__));
+	KUNIT_EXPECT_EQ(test, o2.flags, F_SYN | F_ACK);
+	KUNIT_EXPECT_EQ(test, o2.ack, PISS + 1);
+	KUNIT_EXPECT_EQ(test, o2.dport, PPORT + 1);
+	KUNIT_EXPECT_EQ(test, o2.mss, PMSS);
+	isn_now = anp_tcp_isn(HOST, PEER, htons(HPORT), htons(PPORT + 1));
+	KUNIT_EXPECT_LT(test, isn_now - o2.seq, 250000U);
+	KUNIT_EXPECT_NE(test, o.seq, o2.seq);
+	KUNIT_EXPECT_NE(test, o.seq, 0U);
+
+	/* RFC 9293 3.10.7.4 SYN-RECEIVED: an acceptable ACK. */
+	syn.flags = F_ACK;
+	syn.seq = PISS + 1;
+	syn.ack = o.seq + 1;
+	syn.mss = 0;
+	tt_send(f, &c, &syn);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(child->sk_state), TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CURR_ESTAB), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(lsock->sk->sk_ack_backlog), 1);
+	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
+	f->socks[f->n_socks++] = nsock;
+	KUNIT_EXPECT_PTR_EQ(test, nsock->sk, child);
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk(child)->snd_una, o.seq + 1);
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk(child)->rcv_nxt, PISS + 1);
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk(child)->snd_wnd, PWIN);
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk(child)->mss, PMSS);
+	/* The second child still waits for its ACK. */
+	child2 = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child2);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(child2->sk_state), TCP_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK),
+			-EAGAIN);
+}
+
+/*
+ * RFC 9293 3.10.7.2: an ACK to a listener gets <SEQ=SEG.ACK><CTL=RST>;
+ * 3.10.7.1: a SYN to a closed port gets <SEQ=0><ACK=SEG.SEQ+1>
+ * <CTL=RST,ACK>; an RST gets nothing.
+ */
+static void tt_test_listen_rst(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .seq = PISS, .ack = 777,
+			    .win = PWIN };
+	struct tt_conn closed = { .lport = HPORT + 1, .pport = PPORT };
+
+	tt_listener(f, HPORT, 4);
+	tt_send(f, NULL, &s);
+	TT_EXPECT(f, NULL, F_RST, 777, 0, 0, 0);
+	s.flags = F_RST;
+	tt_send(f, NULL, &s);
+	TT_NONE(f);
+
+	anp_test_mib_snap(f->ctx);
+	s.flags = F_SYN;
+	s.len = 0;
+	tt_send(f, &closed, &s);
+	TT_EXPECT(f, &closed, F_RST | F_ACK, 0, PISS + 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_NO_SOCKET), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_RSTS), 1);
+}
+
+static void tt_test_active_open(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_active(f, &c);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, c.iss + 1);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, PISS + 1);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, PWIN);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ACTIVE_OPENS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CURR_ESTAB), 1);
+	/* RFC 9293 3.10.7.3: no retransmission left to do. */
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+}
+
+/*
+ * RFC 9293 3.10.7.3 SYN-SENT: an ACK that does not cover our SYN gets
+ * <SEQ=SEG.ACK><CTL=RST>; an RST with it is dropped; an RST with an
+ * acceptable ACK is "connection reset" (connect: ECONNREFUSED).
+ */
+static void tt_test_synsent_rst(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct sockaddr_anp sa = {
+		.sanp_family = AF_ANP,
+		.sanp_port = htons(PPORT),
+		.sanp_addr = PEER,
+	};
+	struct tt_conn c = { .pport = PPORT };
+	struct tt_seg s = { .seq = 0, .win = 0 };
+	struct tt_out o;
+
+	c.sock = tt_socket(f);
+	c.sk = c.sock->sk;
+	c.tp = anp_tcp_sk(c.sk);
+	KUNIT_ASSERT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-EINPROGRESS);
+	tt_hold(f);
+	c.lport = c.sk->sk_num;
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	c.iss = o.seq;
+
+	/* SEG.ACK =< ISS: unacceptable. */
+	s.flags = F_ACK;
+	s.ack = c.iss;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_RST, c.iss, 0, 0, 0);
+	TT_STATE(f, &c, TCP_SYN_SENT);
+	/* The same with RST: dropped, no reply. */
+	s.flags = F_RST | F_ACK;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_SYN_SENT);
+	/* RST without ACK: dropped. */
+	s.flags = F_RST;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_SYN_SENT);
+
+	anp_test_mib_snap(f->ctx);
+	s.flags = F_RST | F_ACK;
+	s.ack = c.iss + 1;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ATTEMPT_FAILS), 1);
+	KUNIT_EXPECT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-ECONNREFUSED);
+}
+
+/*
+ * RFC 9293 3.5 figure 7: simultaneous open.  A SYN in SYN-SENT ->
+ * SYN-RECEIVED and <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>; the peer's ACK
+ * of our SYN -> ESTABLISHED.
+ */
+static void tt_test_simultaneous_open(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct sockaddr_anp sa = {
+		.sanp_family = AF_ANP,
+		.sanp_port = htons(PPORT),
+		.sanp_addr = PEER,
+	};
+	struct tt_conn c = { .pport = PPORT };
+	struct tt_seg s = { .flags = F_SYN, .seq = PISS, .win = PWIN,
+			    .mss = PMSS };
+	struct tt_out o;
+
+	c.sock = tt_socket(f);
+	c.sk = c.sock->sk;
+	c.tp = anp_tcp_sk(c.sk);
+	KUNIT_ASSERT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-EINPROGRESS);
+	tt_hold(f);
+	c.lport = c.sk->sk_num;
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	c.iss = o.seq;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
+					  c.iss, PISS + 1, HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	TT_STATE(f, &c, TCP_SYN_RECV);
+
+	s.flags = F_ACK;
+	s.seq = PISS + 1;
+	s.ack = c.iss + 1;
+	s.mss = 0;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK), 0);
+}
+
+/* ---- data in ------------------------------------------------------- */
+
+/*
+ * RFC 1122 4.2.3.2: quick ACKs at the start; then an ACK at least for
+ * every second full-sized segment, the first one delayed by the
+ * delayed-ACK timer (at most 500 ms).
+ */
+static void tt_test_delayed_ack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	/* Quick ACK mode: acknowledged at once. */
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+
+	c.tp->quickack = 0;
+	anp_test_mib_snap(f->ctx);
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->delack_timer));
+	/* The second full segment: both acknowledged now. */
+	tt_peer(f, &c, F_ACK | F_PSH, PMSS);
+	c.pnxt += PMSS;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+
+	/* A small segment alone waits for the timer. */
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->delack_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DELAYED_ACKS), 1);
+	tt_read_expect(f, &c, PISS + 1, 3 * PMSS + 10);
+}
+
+/*
+ * RFC 9293 3.10.7.4 and RFC 5681 4.2: out-of-order data is held and
+ * answered at once with a duplicate ACK; the segment that fills the gap
+ * is answered at once with the cumulative ACK.
+ */
+static void tt_test_ofo(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .win = PWIN, .len = 100 };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	c.tp->quickack = 0;
+	anp_test_mib_snap(f->ctx);
+	s.ack = c.hnxt;
+	s.seq = c.pnxt + 200;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	s.seq = c.pnxt + 100;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OFO_QUEUE), 2);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	tt_read_expect(f, &c, c.pnxt, -EAGAIN);
+
+	s.seq = c.pnxt;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt + 300, -1, 0);
+	tt_read_expect(f, &c, c.pnxt, 300);
+	c.pnxt += 300;
+	KUNIT_EXPECT_EQ(test, c.tp->ofo.segs, 0U);
+}
+
+/*
+ * RFC 9293 3.10.7.4: a segment wholly before RCV.NXT is not acceptable
+ * (an ACK is sent, it is dropped); one overlapping RCV.NXT is trimmed
+ * to its new part.
+ */
+static void tt_test_overlap_trim(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .win = PWIN, .len = 100 };
+	struct tt_conn c;
+	u32 start;
+
+	tt_passive(f, &c, PWIN);
+	start = c.pnxt;
+	s.ack = c.hnxt;
+	s.seq = c.pnxt;
+	tt_send(f, &c, &s);
+	c.pnxt += 100;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+
+	/* 50 old bytes, 50 new ones. */
+	s.seq = start + 50;
+	tt_send(f, &c, &s);
+	c.pnxt += 50;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+
+	/* All old: an ACK, counted out of window, nothing queued. */
+	anp_test_mib_snap(f->ctx);
+	s.seq = start;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_OF_WINDOW), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	tt_read_expect(f, &c, start, 150);
+}
+
+/* A segment with a bad checksum is dropped and counted (RFC 9293 3.1). */
+static void tt_test_bad_csum(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .win = PWIN, .len = 10,
+			    .bad_csum = true };
+	struct tt_conn c;
+	struct socket *lsock;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt;
+	s.ack = c.hnxt;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_CSUM_ERRORS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_ERRS), 1);
+
+	/* A SYN with a bad checksum makes no child. */
+	lsock = tt_listener(f, HPORT + 1, 4);
+	s.flags = F_SYN;
+	s.len = 0;
+	s.mss = PMSS;
+	c.lport = HPORT + 1;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_NULL(test, tt_child(lsock));
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_CSUM_ERRORS), 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_ERRS), 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PASSIVE_OPENS), 0);
+}
+
+/* ---- data out ------------------------------------------------------ */
+
+/*
+ * RFC 896 / RFC 1122 4.2.3.4: a small segment goes when nothing is in
+ * flight; the next waits for the ACK; TCP_NODELAY sends at once.
+ */
+static void tt_test_nagle(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int one = 1;
+
+	tt_passive(f, &c, PWIN);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, HWIN, 100);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_NONE(f);
+	c.hnxt += 100;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, HWIN, 100);
+	c.hnxt += 100;
+
+	KUNIT_EXPECT_EQ(test, c.sock->ops->setsockopt(c.sock, SOL_TCP,
+						      TCP_NODELAY,
+						      KERNEL_SOCKPTR(&one),
+						      sizeof(one)), 0);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 10), 10);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, HWIN, 10);
+	c.hnxt += 10;
+}
+
+/*
+ * RFC 1122 4.2.3.4 sender SWS avoidance: with a usable window below
+ * both a full segment and half the largest window the peer offered,
+ * nothing is sent until the override (persist) timer fires; then what
+ * fits goes.
+ */
+static void tt_test_sender_sws(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .win = 1000 };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	s.seq = c.pnxt;
+	s.ack = c.hnxt;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 1000U);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 3000), 3000);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 1000);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_nxt, c.hnxt + 1000);
+}
+
+/*
+ * RFC 9293 3.8.6.1: a zero window -> the persist timer; on expiry a
+ * probe <SEQ=SND.UNA-1><ACK=RCV.NXT> (Linux's); the window that opens
+ * stops it and the data goes.
+ */
+static void tt_test_zero_window_probe(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .win = 1000 };
+	struct tt_conn c;
+
+	tt_passive(f, &c, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 0U);
+	anp_test_mib_snap(f->ctx);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_WIN_PROBES), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->rtx_timer));
+	/* Still zero: another probe. */
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_WIN_PROBES), 2);
+
+	/* The window opens: data out, the retransmission timer on. */
+	s.seq = c.pnxt;
+	s.ack = c.hnxt;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, HWIN, 100);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_RTX);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth check: the send window is taken from a
+ * segment only when it is newer (SND.WL1 < SEG.SEQ, or SND.WL1 ==
+ * SEG.SEQ and SND.WL2 =< SEG.ACK) and SND.UNA =< SEG.ACK; an old ACK
+ * or an old segment does not move it.
+ */
+static void tt_test_window_update(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK };
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 300), 300);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x, c.pnxt, HWIN, 300);
+
+	/* A new ACK, same SEG.SEQ: the window follows it. */
+	s.seq = c.pnxt;
+	s.ack = x + 100;
+	s.win = 2000;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, x + 100);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 2000U);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wl1, c.pnxt);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wl2, x + 100);
+
+	/* A reordered older ACK (SEG.ACK < SND.UNA): ignored. */
+	s.ack = x + 50;
+	s.win = 500;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, x + 100);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 2000U);
+
+	/* Data at SND.WL1, ACK at SND.WL2: taken. */
+	s.ack = x + 100;
+	s.win = 3000;
+	s.len = 10;
+	tt_send(f, &c, &s);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, x + 300, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 3000U);
+
+	/* A later segment may shrink it (SND.WL1 < SEG.SEQ). */
+	s.seq = c.pnxt;
+	s.win = 100;
+	s.len = 0;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 100U);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wl1, c.pnxt);
+
+	/* An old retransmitted segment: ACKed, dropped, no update. */
+	s.seq = c.pnxt - 10;
+	s.win = 9000;
+	s.len = 10;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, x + 300, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 100U);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wl1, c.pnxt);
+}
+
+/*
+ * RFC 5681 3.2: the third duplicate ACK retransmits the first
+ * unacknowledged segment; RFC 6582 3.2: a partial ACK in recovery
+ * retransmits the next one.
+ */
+static void tt_test_fast_retransmit(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+	int i;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	anp_test_mib_snap(f->ctx);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 4 * PMSS), 4 * PMSS);
+	tt_hold(f);
+	for (i = 0; i < 4; i++)
+		TT_EXPECT(f, &c, i == 3 ? F_ACK | F_PSH : F_ACK, x + i * PMSS,
+			  c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+
+	/* Duplicate ACKs: SEG.ACK == SND.UNA, no data, same window. */
+	for (i = 0; i < 2; i++) {
+		tt_peer(f, &c, F_ACK, 0);
+		TT_NONE(f);
+	}
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_FAST_RETRANS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	/* More duplicates: no new data to send, nothing. */
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* A partial ACK: the next hole goes at once. */
+	c.hnxt = x + PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x + PMSS, c.pnxt, HWIN, PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+
+	/* Everything acknowledged: recovery over, no timer. */
+	c.hnxt = x + 4 * PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, c.hnxt);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+}
+
+/*
+ * RFC 6298 5.4-5.6: the retransmission timer resends the first
+ * unacknowledged segment (go-back-N into a one-segment window).
+ */
+static void tt_test_rto(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	anp_test_mib_snap(f->ctx);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 2 * PMSS), 2 * PMSS);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + PMSS, c.pnxt, HWIN, PMSS);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TIMEOUTS), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, (u32)PMSS);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->rtx_timer));
+	/* The ACK of the first: the second goes again. */
+	c.hnxt = x + PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + PMSS, c.pnxt, HWIN, PMSS);
+}
+
+/* ---- RFC 5961 ------------------------------------------------------ */
+
+/* RFC 5961 3.2: an RST with SEQ == RCV.NXT resets the connection. */
+static void tt_test_rst_exact(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	tt_peer(f, &c, F_RST, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ECONNRESET);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ESTAB_RESETS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CURR_ESTAB), -1);
+}
+
+/*
+ * RFC 5961 3.2: an RST elsewhere in the window -> a challenge ACK
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, the connection stays; an RST
+ * outside the window is dropped silently.
+ */
+static void tt_test_rst_in_window(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_RST, .win = PWIN };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt + 1;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 1);
+	s.seq = c.pnxt + HWIN - 1;
+	s.flags = F_RST | F_ACK;
+	s.ack = c.hnxt;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 2);
+
+	/* Out of the window, either side. */
+	s.seq = c.pnxt + HWIN;
+	tt_send(f, &c, &s);
+	s.seq = c.pnxt - 1;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 2);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), 0);
+}
+
+/* RFC 5961 4.2: a SYN in a synchronized state -> challenge ACK. */
+static void tt_test_syn_established(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_SYN, .win = PWIN, .mss = PMSS };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	/* In the window, and exactly at RCV.NXT. */
+	s.seq = c.pnxt + 1000;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	s.seq = c.pnxt;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SYN_CHALLENGE), 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_RSTS), 0);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+}
+
+/*
+ * RFC 5961 5.2 (RFC 9293 3.10.7.4): an ACK of something not yet sent
+ * -> a challenge ACK; the segment, its data too, is dropped.
+ */
+static void tt_test_ack_beyond(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK, .win = PWIN, .len = 10 };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt;
+	s.ack = c.hnxt + 1;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, c.hnxt);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 1);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	tt_read_expect(f, &c, c.pnxt, -EAGAIN);
+
+	/* RFC 5961 5.2: older than SND.UNA - MAX.SND.WND: the same. */
+	s.ack = c.hnxt - PWIN - 1;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 2);
+}
+
+/* ---- closing (RFC 9293 3.6) ---------------------------------------- */
+
+/*
+ * We close first: FIN-WAIT-1 -> (ACK of FIN) FIN-WAIT-2 -> (FIN)
+ * TIME-WAIT, its FIN ACKed; a retransmitted FIN is ACKed again; 2 MSL
+ * later CLOSED.
+ */
+static void tt_test_close_active(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(c.sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_FIN | F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	TT_STATE(f, &c, TCP_FIN_WAIT1);
+	c.hnxt++;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_FIN_WAIT2);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+
+	tt_peer(f, &c, F_FIN | F_ACK, 0);
+	c.pnxt++;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+	tt_read_expect(f, &c, 0, 0);
+
+	/* RFC 9293 3.10.7.4 TIME-WAIT: the FIN again -> ACK, restart. */
+	c.pnxt--;
+	tt_peer(f, &c, F_FIN | F_ACK, 0);
+	c.pnxt++;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_STATE(f, &c, TCP_CLOSE);
+	TT_NONE(f);
+}
+
+/* FIN-WAIT-1 with FIN and the ACK of ours together -> TIME-WAIT. */
+static void tt_test_close_fin_ack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(c.sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_FIN | F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	c.hnxt++;
+	tt_peer(f, &c, F_FIN | F_ACK, 0);
+	c.pnxt++;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+}
+
+/*
+ * The peer closes first: its FIN -> ACK at once, CLOSE-WAIT, EOF to
+ * the reader; our close -> FIN, LAST-ACK; its ACK -> CLOSED.
+ */
+static void tt_test_close_passive(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_peer(f, &c, F_FIN | F_ACK, 0);
+	c.pnxt++;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_CLOSE_WAIT);
+	tt_read_expect(f, &c, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(c.sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_FIN | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_LAST_ACK);
+	c.hnxt++;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+}
+
+/*
+ * Both close at once (RFC 9293 3.6 figure 13): FIN-WAIT-1, the peer's
+ * FIN without the ACK of ours -> ACK, CLOSING; the ACK -> TIME-WAIT.
+ */
+static void tt_test_close_simultaneous(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 fin_seq;
+
+	tt_passive(f, &c, PWIN);
+	fin_seq = c.hnxt;
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(c.sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_FIN | F_ACK, fin_seq, c.pnxt, HWIN, 0);
+	/* The peer's FIN acknowledges only what came before ours. */
+	tt_peer(f, &c, F_FIN | F_ACK, 0);
+	c.pnxt++;
+	TT_EXPECT(f, &c, F_ACK, fin_seq + 1, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_CLOSING);
+	c.hnxt = fin_seq + 1;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+}
+
+static struct kunit_case tt_open_cases[] = {
+	KUNIT_CASE(tt_test_passive_open),
+	KUNIT_CASE(tt_test_listen_rst),
+	KUNIT_CASE(tt_test_active_open),
+	KUNIT_CASE(tt_test_synsent_rst),
+	KUNIT_CASE(tt_test_simultaneous_open),
+	{}
+};
+
+static struct kunit_case tt_data_cases[] = {
+	KUNIT_CASE(tt_test_delayed_ack),
+	KUNIT_CASE(tt_test_ofo),
+	KUNIT_CASE(tt_test_overlap_trim),
+	KUNIT_CASE(tt_test_bad_csum),
+	KUNIT_CASE(tt_test_nagle),
+	KUNIT_CASE(tt_test_sender_sws),
+	KUNIT_CASE(tt_test_zero_window_probe),
+	KUNIT_CASE(tt_test_window_update),
+	KUNIT_CASE(tt_test_fast_retransmit),
+	KUNIT_CASE(tt_test_rto),
+	{}
+};
+
+static struct kunit_case tt_5961_cases[] = {
+	KUNIT_CASE(tt_test_rst_exact),
+	KUNIT_CASE(tt_test_rst_in_window),
+	KUNIT_CASE(tt_test_syn_established),
+	KUNIT_CASE(tt_test_ack_beyond),
+	{}
+};
+
+static struct kunit_case tt_close_cases[] = {
+	KUNIT_CASE(tt_test_close_active),
+	KUNIT_CASE(tt_test_close_fin_ack),
+	KUNIT_CASE(tt_test_close_passive),
+	KUNIT_CASE(tt_test_close_simultaneous),
+	{}
+};
+
+static struct kunit_suite tt_open_suite = {
+	.name = "anp-tcp-open",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_open_cases,
+};
+
+static struct kunit_suite tt_data_suite = {
+	.name = "anp-tcp-data",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_data_cases,
+};
+
+static struct kunit_suite tt_5961_suite = {
+	.name = "anp-tcp-rfc5961",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_5961_cases,
+};
+
+static struct kunit_suite tt_close_suite = {
+	.name = "anp-tcp-close",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_close_cases,
+};
+
+kunit_test_suites(&tt_open_suite, &tt_data_suite, &tt_5961_suite,
+		  &tt_close_suite);
