@@ -111,7 +111,6 @@ void run_variant(const variant &v, case_fn fn)
 }
 
 // Pending reasons (the kernel side lands step by step).
-#define P_STREAM "AF_ANP SOCK_STREAM not implemented yet (bind/listen/connect are sock_no_*)"
 #define P_SYNCNT "AF_ANP has no TCP_SYNCNT (ENOPROTOOPT): no way to shorten the SYN retries"
 
 // TCP_CASE(ident, "name", "what", anp_reason, anp_linux_reason) { body
@@ -431,7 +430,7 @@ TCP_CASE(t_tcp_bind, "tcp-bind",
 	 "bind: own address with port 0 gets an ephemeral port; a second bind "
 	 "EINVAL; a foreign address EADDRNOTAVAIL; a listener's port EADDRINUSE; "
 	 "a short address EINVAL",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	fd_guard s = tcp_socket(v.fam);
 	uint16_t port = must_bind(s.get(), saddr(v.fam, v.addr, 0));
@@ -467,7 +466,7 @@ TCP_CASE(t_tcp_listen, "tcp-listen",
 	 "listen: SO_ACCEPTCONN 0 then 1, an unbound socket gets a port, listen "
 	 "again is allowed; a connected socket EINVAL; no events on an idle "
 	 "listener; POLLIN once a connection waits",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	fd_guard s = tcp_socket(v.fam);
 
@@ -506,7 +505,7 @@ TCP_CASE(t_tcp_accept, "tcp-accept-peer",
 	 "accept fills the peer's address and length; the accepted socket's "
 	 "names match; accept on a non-listening socket EINVAL; a non-blocking "
 	 "listener with nothing waiting EAGAIN",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	listener l = make_listener(v.fam, v.addr);
 	fd_guard nb = tcp_socket(v.fam, SOCK_NONBLOCK);
@@ -559,7 +558,7 @@ TCP_CASE(t_tcp_accept, "tcp-accept-peer",
 TCP_CASE(t_tcp_accept4, "tcp-accept4-flags",
 	 "accept4 SOCK_NONBLOCK|SOCK_CLOEXEC sets exactly those; plain accept4 "
 	 "neither; an unknown flag EINVAL",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	listener l = make_listener(v.fam, v.addr);
 	fd_guard p1 = tcp_socket(v.pfam), p2 = tcp_socket(v.pfam);
@@ -588,7 +587,7 @@ TCP_CASE(t_tcp_accept4, "tcp-accept4-flags",
 TCP_CASE(t_tcp_connect_blocking, "tcp-connect-blocking",
 	 "blocking connect succeeds with the names set; connect again EISCONN; "
 	 "getpeername before ENOTCONN; a short address EINVAL",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	listener l = make_listener(v.pfam, v.paddr);
 	fd_guard s = tcp_socket(v.fam);
@@ -630,7 +629,7 @@ TCP_CASE(t_tcp_connect_blocking, "tcp-connect-blocking",
 TCP_CASE(t_tcp_connect_nonblocking, "tcp-connect-nonblocking",
 	 "non-blocking connect: EINPROGRESS, no events while SYN-SENT, EALREADY "
 	 "on a second call; to a listener: POLLOUT, SO_ERROR 0, connect 0 then EISCONN",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	// Unanswered: nobody has 10.99.0.200 (ARP or the SYN goes unanswered).
 	fd_guard s = tcp_socket(v.fam, SOCK_NONBLOCK);
@@ -668,7 +667,7 @@ TCP_CASE(t_tcp_econnrefused, "tcp-connect-econnrefused",
 	 "connect to a closed port: blocking ECONNREFUSED; non-blocking "
 	 "EINPROGRESS, then IN|OUT|ERR|HUP|RDHUP, SO_ERROR ECONNREFUSED once, "
 	 "then 0",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	listener l = make_listener(v.pfam, v.paddr);
 	uint16_t closed = l.port;
@@ -732,7 +731,7 @@ TCP_CASE(t_tcp_etimedout, "tcp-connect-etimedout",
 TCP_CASE(t_tcp_enetunreach, "tcp-connect-enetunreach",
 	 "connect to an address with no route fails ENETUNREACH at once, "
 	 "blocking or not",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	fd_guard s = tcp_socket(v.fam);
 	fd_guard n = tcp_socket(v.fam, SOCK_NONBLOCK);
@@ -747,7 +746,7 @@ TCP_CASE(t_tcp_enetunreach, "tcp-connect-enetunreach",
 TCP_CASE(t_tcp_io_calls, "tcp-io-calls",
 	 "send/recv, write/read, writev/readv, sendmsg/recvmsg, sendto/recvfrom "
 	 "move the bytes in order; recvfrom and recvmsg give no address",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	auto data = pattern(3000, 1);
@@ -824,7 +823,7 @@ TCP_CASE(t_tcp_io_calls, "tcp-io-calls",
 TCP_CASE(t_tcp_msg_flags, "tcp-msg-flags",
 	 "MSG_PEEK leaves the bytes; MSG_DONTWAIT on an empty socket EAGAIN; "
 	 "MSG_WAITALL waits for the whole length across several segments",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	int t = c.t.get(), p = c.p.get();
@@ -872,7 +871,7 @@ TCP_CASE(t_tcp_nonblock_partial, "tcp-sndbuf-full",
 	 "a peer that does not read: a non-blocking send returns a partial count "
 	 "then EAGAIN with POLLOUT clear; blocking with SO_SNDTIMEO returns a "
 	 "partial count or EAGAIN after the timeout; POLLOUT again once read",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	int t = c.t.get(), p = c.p.get();
@@ -950,7 +949,7 @@ TCP_CASE(t_tcp_nonblock_partial, "tcp-sndbuf-full",
 TCP_CASE(t_tcp_epipe, "tcp-epipe-sigpipe",
 	 "send after SHUT_WR: EPIPE with SIGPIPE, or without it with "
 	 "MSG_NOSIGNAL; after the peer's RST: ECONNRESET once, then EPIPE",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	sigset_t set, old;
 
@@ -1004,7 +1003,7 @@ TCP_CASE(t_tcp_shutdown, "tcp-shutdown",
 	 "SHUT_WR: the peer reads EOF and sees POLLRDHUP, we still receive; "
 	 "SHUT_RD: recv 0 at once; SHUT_RDWR; ENOTCONN unconnected; EINVAL for "
 	 "how 3",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	fd_guard u = tcp_socket(v.fam);
 
@@ -1055,7 +1054,7 @@ TCP_CASE(t_tcp_shutdown, "tcp-shutdown",
 TCP_CASE(t_tcp_close_unread, "tcp-close-unread-rst",
 	 "close with unread data sends a RST: the peer's recv fails ECONNRESET; "
 	 "close with nothing unread sends a FIN: the peer reads EOF",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 
@@ -1077,7 +1076,7 @@ TCP_CASE(t_tcp_close_unread, "tcp-close-unread-rst",
 TCP_CASE(t_tcp_linger, "tcp-so-linger",
 	 "SO_LINGER reads back; linger {1, 0} makes close abortive (the peer's "
 	 "recv ECONNRESET); linger {1, 5} close returns once the data is acked",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 
@@ -1151,7 +1150,7 @@ TCP_CASE(t_tcp_bufs, "tcp-so-rcvbuf-sndbuf",
 TCP_CASE(t_tcp_rcvlowat, "tcp-so-rcvlowat",
 	 "SO_RCVLOWAT 10: 5 bytes raise no POLLIN; 10 do; a blocking recv waits "
 	 "for 10",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	int t = c.t.get();
@@ -1195,7 +1194,7 @@ TCP_CASE(t_tcp_rcvlowat, "tcp-so-rcvlowat",
 TCP_CASE(t_tcp_timeo, "tcp-so-rcvtimeo-sndtimeo",
 	 "SO_RCVTIMEO: recv and accept fail EAGAIN after the timeout; both "
 	 "options read back",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	int t = c.t.get();
@@ -1230,7 +1229,7 @@ TCP_CASE(t_tcp_timeo, "tcp-so-rcvtimeo-sndtimeo",
 TCP_CASE(t_tcp_reuseaddr, "tcp-so-reuseaddr-time-wait",
 	 "the active closer's port in TIME-WAIT: bind without SO_REUSEADDR "
 	 "EADDRINUSE, with it the bind and listen succeed",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	listener l = make_listener(v.fam, v.addr);
 	uint16_t port = l.port;
@@ -1264,7 +1263,7 @@ TCP_CASE(t_tcp_reuseaddr, "tcp-so-reuseaddr-time-wait",
 TCP_CASE(t_tcp_ioctls, "tcp-fionread-siocinq-siocoutq",
 	 "FIONREAD/SIOCINQ count queued bytes; SIOCOUTQ unacked ones, 0 once "
 	 "acked; SIOCINQ on a listener EINVAL",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	int t = c.t.get();
@@ -1297,7 +1296,7 @@ TCP_CASE(t_tcp_ioctls, "tcp-fionread-siocinq-siocoutq",
 TCP_CASE(t_tcp_nodelay_maxseg, "tcp-nodelay-maxseg",
 	 "TCP_NODELAY 0 by default, reads back; TCP_MAXSEG 536 unconnected, "
 	 "EINVAL below 88, bounds the MSS once connected",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	fd_guard s = tcp_socket(v.fam);
 
@@ -1347,7 +1346,7 @@ TCP_CASE(t_tcp_info, "tcp-info",
 	 "TCP_INFO at IPPROTO_TCP: state LISTEN/ESTABLISHED, rto, rtt, rttvar, "
 	 "snd_cwnd, ssthresh, retransmits, total_retrans, byte counters, mss; a "
 	 "short buffer gets the start",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	listener l = make_listener(v.fam, v.addr);
 
@@ -1411,7 +1410,7 @@ TCP_CASE(t_tcp_info, "tcp-info",
 TCP_CASE(t_tcp_poll_states, "tcp-poll-states",
 	 "poll events as Linux raises them: fresh OUT|HUP; connected OUT; data "
 	 "IN|OUT; peer FIN IN|OUT|RDHUP; both closed IN|OUT|HUP|RDHUP",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	fd_guard f = tcp_socket(v.fam);
 	int ev = pev(f.get());
@@ -1439,7 +1438,7 @@ TCP_CASE(t_tcp_poll_states, "tcp-poll-states",
 TCP_CASE(t_tcp_epoll, "tcp-epoll-level-edge",
 	 "epoll level-triggered repeats EPOLLIN until read; EPOLLET reports once "
 	 "per arrival; EPOLLRDHUP on the peer's FIN; EPOLLERR|EPOLLHUP on its RST",
-	 P_STREAM, P_STREAM)
+	 "", "")
 {
 	conn c = establish(v);
 	int t = c.t.get();
