@@ -50,6 +50,7 @@ constexpr const char *usage_text =
 	"Usage: anp-tcp serve   [OPTIONS] --bind ADDR:PORT [--mode pattern|sink|echo]\n"
 	"       anp-tcp pattern [OPTIONS] --to ADDR:PORT [--sizes N,...] [--repeat N]\n"
 	"       anp-tcp bulk    [OPTIONS] --to ADDR:PORT [--bytes N[K|M|G]]\n"
+	"       anp-tcp hold    [OPTIONS] --to ADDR:PORT --ready FILE\n"
 	"\n"
 	"A TCP test tool for AF_ANP and AF_INET: any pairing of the two works.\n"
 	"\n"
@@ -65,13 +66,16 @@ constexpr const char *usage_text =
 	"bulk     connect, send be64 N and N bytes (default 1M) of a xorshift\n"
 	"         stream; compare the server's SHA-256 with its own; print the\n"
 	"         throughput.\n"
+	"hold     connect, write --ready, and keep the connection open until\n"
+	"         SIGTERM/SIGINT or the peer closes (for anpctl sockets tests).\n"
 	"\n"
 	"Options:\n"
 	"  --family anp|inet   socket family (default anp)\n"
 	"  --bind ADDR:PORT    local address (client: optional)\n"
 	"  --to ADDR:PORT      the server\n"
 	"  --idle SEC          fail a connection idle this long (default 60)\n"
-	"  --ready FILE        serve: write the bound port to FILE once listening\n"
+	"  --ready FILE        serve: write the bound port to FILE once listening;\n"
+	"                      hold: the local port once connected\n"
 	"  --nodelay           set TCP_NODELAY\n"
 	"  --quiet             client: only the summary\n";
 
@@ -284,7 +288,8 @@ Options parse_args(int argc, char **argv)
 		std::fputs(usage_text, stdout);
 		std::exit(0);
 	}
-	if (o.mode != "serve" && o.mode != "pattern" && o.mode != "bulk")
+	if (o.mode != "serve" && o.mode != "pattern" && o.mode != "bulk" &&
+	    o.mode != "hold")
 		throw UsageError("unknown command \"" + o.mode + "\"");
 	for (int i = 2; i < argc; i++) {
 		std::string opt = argv[i];
@@ -717,6 +722,39 @@ int do_pattern(const Options &o)
 	return bad ? 1 : 0;
 }
 
+int do_hold(const Options &o)
+{
+	Fd fd(connect_to(o));
+	sockaddr_in me = {};
+	socklen_t len = sizeof(me);
+	struct sigaction act = {};
+
+	act.sa_handler = on_signal;
+	sigaction(SIGTERM, &act, nullptr);
+	sigaction(SIGINT, &act, nullptr);
+	getsockname(fd.get(), (sockaddr *)&me, &len);
+	if (!o.ready.empty()) {
+		std::ofstream r(o.ready);
+
+		r << ntohs(me.sin_port) << '\n';
+	}
+	struct timeval none = {0, 0};	// no idle limit while holding
+
+	setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+	unsigned char b[4096];
+
+	while (!g_stop) {
+		ssize_t r = recv(fd.get(), b, sizeof(b), 0);
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			break;
+	}
+	std::printf("hold: %s %s -> %s: %s\n", family_name(o.family),
+		    std::to_string(ntohs(me.sin_port)).c_str(), ep_str(*o.to).c_str(),
+		    g_stop ? "released" : "the peer closed");
+	return 0;
+}
+
 int do_bulk(const Options &o)
 {
 	Fd fd(connect_to(o));
@@ -764,6 +802,8 @@ int main(int argc, char **argv)
 			return do_serve(o);
 		if (o.mode == "pattern")
 			return do_pattern(o);
+		if (o.mode == "hold")
+			return do_hold(o);
 		return do_bulk(o);
 	} catch (const UsageError &e) {
 		std::fprintf(stderr, "anp-tcp: %s\n%s", e.what(), usage_text);
