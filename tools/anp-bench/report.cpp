@@ -441,7 +441,7 @@ std::string plot(const std::vector<Row> &rows, const Meta &m,
 		c.replace(c.find("COL"), 3, "2");
 		gp << (i ? ", \\\n     " : "") << c;
 	}
-	gp << "\nset logscale y\nset yrange [*:1]\nset key bottom left\n"
+	gp << "\nset logscale y\nset format y '%g'\nset yrange [*:1]\nset key bottom left\n"
 	   << "set ylabel 'fraction of round trips > x (log)'\n"
 	   << "set title 'tail (complementary CDF)'\nplot ";
 	for (size_t i = 0; i < curves.size(); i++) {
