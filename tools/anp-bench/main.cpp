@@ -193,7 +193,8 @@ void measure_latency_passes(std::vector<Row> &rows, const Params &p)
 
 			if (!one.ok) {
 				fprintf(stderr, " n/a (%s)\n", one.detail.c_str());
-				if (passes > 1) {
+				// A failure after a pass that worked says which.
+				if (k) {
 					std::string pass = "pass " + std::to_string(k + 1) + ": ";
 
 					one.reason = pass + one.reason;
