@@ -675,6 +675,88 @@ static void tt_test_listen_rst(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_RSTS), 1);
 }
 
+/*
+ * RFC 5961 3.2 in SYN-RECEIVED (RFC 9293 3.10.7.4, as Linux's
+ * tcp_check_req): an RST at RCV.NXT ends the embryonic connection
+ * silently; one elsewhere in the window draws a challenge ACK.
+ */
+static void tt_test_synrecv_rst(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg syn = { .flags = F_SYN, .seq = PISS, .win = PWIN,
+			      .mss = PMSS };
+	struct tt_seg rst = { .flags = F_RST, .win = PWIN };
+	struct tt_conn c = { .lport = HPORT, .pport = PPORT };
+	struct socket *lsock;
+	struct sock *child;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, &c, &syn);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	anp_test_mib_snap(f->ctx);
+	rst.seq = PISS + 2;
+	tt_send(f, &c, &rst);
+	TT_EXPECT(f, &c, F_ACK, o.seq + 1, PISS + 1, HWIN, 0);
+	KUNIT_EXPECT_PTR_EQ(test, tt_child(lsock), child);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(child->sk_state), TCP_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 1);
+
+	rst.seq = PISS + 1;
+	tt_send(f, &c, &rst);
+	TT_NONE(f);
+	f->n_watch--;		/* the child is freed */
+	KUNIT_EXPECT_NULL(test, tt_child(lsock));
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ATTEMPT_FAILS), 1);
+}
+
+/*
+ * RFC 9293 3.7.1: no MSS option means 536; data on the handshake's
+ * last ACK is taken (RFC 9293 3.10.7.4, SYN-RECEIVED then ESTABLISHED).
+ */
+static void tt_test_passive_no_mss_data(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_SYN, .seq = PISS, .win = PWIN };
+	struct tt_conn c = { .lport = HPORT, .pport = PPORT };
+	struct socket *lsock, *nsock;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	c.hnxt = o.seq + 1;
+	c.pnxt = PISS + 1;
+	s.flags = F_ACK | F_PSH;
+	s.seq = c.pnxt;
+	s.ack = c.hnxt;
+	s.len = 20;
+	tt_send(f, &c, &s);
+	c.pnxt += 20;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
+	f->socks[f->n_socks++] = nsock;
+	c.sock = nsock;
+	c.sk = nsock->sk;
+	c.tp = anp_tcp_sk(c.sk);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, c.tp->mss, ANP_TCP_DEFAULT_MSS);
+	tt_read_expect(f, &c, PISS + 1, 20);
+	/* Segments no larger than 536; Nagle holds the small rest. */
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 600), 600);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, ANP_TCP_DEFAULT_MSS);
+	TT_NONE(f);
+	c.hnxt += ANP_TCP_DEFAULT_MSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, -1,
+		  600 - ANP_TCP_DEFAULT_MSS);
+}
+
 static void tt_test_active_open(struct kunit *test)
 {
 	struct tt_fix *f = tt_cur;
@@ -1461,6 +1543,8 @@ static void tt_test_close_simultaneous(struct kunit *test)
 static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_passive_open),
 	KUNIT_CASE(tt_test_listen_rst),
+	KUNIT_CASE(tt_test_synrecv_rst),
+	KUNIT_CASE(tt_test_passive_no_mss_data),
 	KUNIT_CASE(tt_test_active_open),
 	KUNIT_CASE(tt_test_synsent_rst),
 	KUNIT_CASE(tt_test_simultaneous_open),
