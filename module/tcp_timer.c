@@ -215,6 +215,8 @@ static void anp_tcp_keepalive_expired(struct sock *sk)
 		return;
 	}
 	if (tp->probes >= anp_tcp_keepcnt(tp)) {
+		/* Linux's tcp_keepalive_timer: a reset, then ETIMEDOUT. */
+		anp_tcp_send_active_reset(sk);
 		anp_tcp_reset(sk, sk->sk_err_soft ?: ETIMEDOUT);
 		return;
 	}
