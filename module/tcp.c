@@ -271,6 +271,7 @@ static int anp_tcp_init_sock(struct sock *sk)
 	anp_tcp_init_seq(tp);
 	tp->advmss = ANP_TCP_DEFAULT_MSS;
 	tp->mss = ANP_TCP_DEFAULT_MSS;
+	tp->last_oow_ack = jiffies - ANP_TCP_OOW_INTERVAL;
 	anp_tcp_init_timers(sk);
 	return 0;
 }

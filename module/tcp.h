@@ -70,6 +70,10 @@
 #define ANP_TCP_KEEPCNT		9
 #define ANP_TCP_MAX_KEEPIDLE	32767		/* seconds, as Linux */
 #define ANP_TCP_MAX_KEEPCNT	127
+/* Linux's tcp_invalid_ratelimit: one ACK per socket per 500 ms for
+ * out-of-window pure ACKs and challenges (RFC 5961 10, ACK wars).
+ */
+#define ANP_TCP_OOW_INTERVAL	(HZ / 2)
 /* A timer that finds the user holding the socket tries again then. */
 #define ANP_TCP_DEFER		(HZ / 50 ?: 1)
 
@@ -131,6 +135,7 @@ struct anp_tcp_sock {
 	/* sk->sk_timer: keepalive, FIN-WAIT-2 and TIME-WAIT. */
 
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
+	unsigned long last_oow_ack;	/* jiffies: ACK to a bad segment */
 	unsigned long snd_tstamp;	/* jiffies of the last data out */
 
 	/* Listener. */
@@ -198,6 +203,7 @@ bool anp_tcp_timewait_reopen(struct sock *sk, struct sk_buff *skb);
 int anp_tcp_transmit(struct sock *sk, struct sk_buff *skb, bool rtx);
 void anp_tcp_send_ack(struct sock *sk);
 void anp_tcp_send_challenge_ack(struct sock *sk);
+bool anp_tcp_oow_limited(struct sock *sk);
 void anp_tcp_send_probe(struct sock *sk);
 void anp_tcp_send_active_reset(struct sock *sk);
 void anp_tcp_send_reset(struct anp_net *an, struct sk_buff *skb);

@@ -507,7 +507,11 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	if (!anp_tcp_seq_acceptable(cb->seq, seg_len, tp->rcv_nxt, win)) {
 		if (!(cb->flags & TCPHDR_RST)) {
 			ANP_TCP_INC(sk, OUT_OF_WINDOW);
-			anp_tcp_send_ack(sk);
+			/* Data always gets its duplicate ACK; a pure ACK
+			 * only at the rate Linux allows (no ACK war).
+			 */
+			if (seg_len || !anp_tcp_oow_limited(sk))
+				anp_tcp_send_ack(sk);
 			/* TIME-WAIT: a retransmitted FIN restarts 2 MSL. */
 			if (sk->sk_state == TCP_TIME_WAIT &&
 			    (cb->flags & TCPHDR_FIN))

@@ -195,12 +195,30 @@ void anp_tcp_send_ack(struct sock *sk)
 	anp_tcp_send_ctl(sk, anp_tcp_sk(sk)->snd_nxt, TCPHDR_ACK);
 }
 
-/* RFC 5961 7: challenge ACKs, at most ANP_TCP_CHALLENGE_LIMIT a second. */
+/*
+ * Linux's tcp_oow_rate_limited(): true when this socket answered a bad
+ * segment less than ANP_TCP_OOW_INTERVAL ago (else it may, now).
+ */
+bool anp_tcp_oow_limited(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (time_before(jiffies, tp->last_oow_ack + ANP_TCP_OOW_INTERVAL))
+		return true;
+	tp->last_oow_ack = jiffies;
+	return false;
+}
+
+/*
+ * RFC 5961 7: challenge ACKs, one per socket per ANP_TCP_OOW_INTERVAL
+ * and at most ANP_TCP_CHALLENGE_LIMIT a second per host.
+ */
 void anp_tcp_send_challenge_ack(struct sock *sk)
 {
 	struct anp_net *an = anp_net(sock_net(sk));
 
-	if (!anp_tcp_challenge_allow(&an->tcp_challenge, jiffies)) {
+	if (anp_tcp_oow_limited(sk) ||
+	    !anp_tcp_challenge_allow(&an->tcp_challenge, jiffies)) {
 		ANP_INC_STATS(an, ANP_MIB_TCP_CHALLENGE_LIMITED);
 		return;
 	}
