@@ -25,6 +25,9 @@
  *    tcp_adv_win_scale 1), capped at 65535.
  *  - delayed ACK 40 ms, quick ACKs for the first 16 segments.
  *  - keepalive 7200 s / 75 s / 9 probes unless TCP_KEEP* say.
+ *  - options: SOL_TCP TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_KEEPIDLE,
+ *    TCP_KEEPINTVL, TCP_KEEPCNT; SOL_IP IP_TOS (ECN bits kept clear)
+ *    and IP_TTL; SO_REUSEPORT at SOL_ANP (see udp.c); others ENOPROTOOPT.
  *  - no urgent data (MSG_OOB: EOPNOTSUPP as Linux with no OOB byte:
  *    EINVAL), no path MTU discovery (ICMP Fragmentation Needed is only
  *    a soft error: segments never exceed the route's MTU).
@@ -36,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/tcp.h>
 #include <asm/ioctls.h>
@@ -1092,6 +1096,39 @@ static void anp_tcp_keepalive(struct sock *sk, int val)
 	anp_tcp_arm_keepalive(sk);
 }
 
+/* IP_TOS and IP_TTL as do_ip_setsockopt() for a TCP socket. */
+static int anp_stream_setsockopt_ip(struct sock *sk, int optname,
+				    sockptr_t optval, unsigned int optlen)
+{
+	struct anp_sock *as = anp_sk(sk);
+	int val = 0, err = 0;
+
+	if (optname != IP_TOS && optname != IP_TTL)
+		return -ENOPROTOOPT;
+	/* An int, or one byte. */
+	if (optlen >= sizeof(int)) {
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	} else if (optlen >= sizeof(char)) {
+		unsigned char ucval;
+
+		if (copy_from_sockptr(&ucval, optval, sizeof(ucval)))
+			return -EFAULT;
+		val = ucval;
+	}
+	lock_sock(sk);
+	if (optname == IP_TOS) {
+		/* A stream socket keeps the ECN bits to itself (RFC 3168). */
+		as->tos = (val & ~INET_ECN_MASK) | (as->tos & INET_ECN_MASK);
+	} else if (optlen < 1 || (val != -1 && (val < 1 || val > 255))) {
+		err = -EINVAL;
+	} else {
+		as->ttl = val == -1 ? 0 : val;
+	}
+	release_sock(sk);
+	return err;
+}
+
 static int anp_stream_setsockopt(struct socket *sock, int level,
 				 int optname, sockptr_t optval,
 				 unsigned int optlen)
@@ -1100,6 +1137,8 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	int val, err = 0;
 
+	if (level == SOL_IP)
+		return anp_stream_setsockopt_ip(sk, optname, optval, optlen);
 	if (level != SOL_TCP && (level != SOL_ANP || optname != SO_REUSEPORT))
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
@@ -1229,6 +1268,21 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		return -EINVAL;
 	if (level == SOL_ANP && optname == SO_REUSEPORT) {
 		val = sk->sk_reuseport;
+		goto put_int;
+	}
+	if (level == SOL_IP && (optname == IP_TOS || optname == IP_TTL)) {
+		val = optname == IP_TOS ? READ_ONCE(tp->as.tos) :
+		      READ_ONCE(tp->as.ttl) ?: ANP_DEFAULT_TTL;
+		/* do_ip_getsockopt(): one byte when asked for less. */
+		if (len > 0 && len < sizeof(int)) {
+			unsigned char ucval = val;
+
+			len = 1;
+			if (put_user(len, optlen) ||
+			    copy_to_user(optval, &ucval, 1))
+				return -EFAULT;
+			return 0;
+		}
 		goto put_int;
 	}
 	if (level != SOL_TCP)

@@ -398,9 +398,11 @@ static void anp_tcp_synsent_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (cb->flags & TCPHDR_RST) {
 		/* Acceptable only with an acceptable ACK. */
-		if (cb->flags & TCPHDR_ACK)
-			anp_tcp_reset(sk, ECONNREFUSED);
-		goto drop;
+		if (!(cb->flags & TCPHDR_ACK))
+			goto drop;
+		anp_tcp_reset(sk, ECONNREFUSED);
+		consume_skb(skb);
+		return;
 	}
 	if (!(cb->flags & TCPHDR_SYN))
 		goto drop;
