@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cstddef>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -739,6 +740,37 @@ TCP_CASE(t_tcp_enetunreach, "tcp-connect-enetunreach",
 
 	CHECK_ERR(do_connect(s.get(), far), ENETUNREACH, V(v, "blocking"));
 	CHECK_ERR(do_connect(n.get(), far), ENETUNREACH, V(v, "non-blocking"));
+}
+
+TCP_CASE(t_tcp_ehostunreach, "tcp-connect-ehostunreach",
+	 "connect towards an unreachable route fails EHOSTUNREACH: from routing "
+	 "(AF_INET, a local unreachable route) or from Linux's ICMP host "
+	 "unreachable answering the SYN (AF_ANP, routed through Linux)",
+	 "", "")
+{
+	// 10.55.0.0/24 is "unreachable" in Linux's table; the ANP host
+	// routes it through Linux, which forwards and so answers the SYN
+	// with ICMP host unreachable (ip_error).
+	must_run({"ip", "route", "add", "unreachable", "10.55.0.0/24"});
+	if (v.fam == AF_ANP) {
+		std::ofstream fw("/proc/sys/net/ipv4/ip_forward");
+
+		fw << "1\n";
+		fw.close();
+		REQUIRE(fw.good(), "ip_forward=1");
+		must_run({"anpctl", "route", "add", "10.55.0.0/24", "via",
+			  ip_str(LINUX_ADDR)});
+	}
+	fd_guard s = tcp_socket(v.fam);
+
+	set_tv(s.get(), SO_SNDTIMEO, 10000);
+	auto t0 = clk::now();
+	sys_result r = do_connect(s.get(), saddr(v.fam, 0x0a370001, 80));	// 10.55.0.1
+	long el = ms_since(t0);
+
+	CHECK_ERR(r, EHOSTUNREACH, V(v, "connect to 10.55.0.1"));
+	CHECK(el < 2000, V(v, "took " + std::to_string(el) + " ms: Linux fails a "
+			   "SYN-SENT connection on the first ICMP unreachable"));
 }
 
 // ---- data -----------------------------------------------------------
