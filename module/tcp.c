@@ -26,7 +26,7 @@
  *  - delayed ACK 40 ms, quick ACKs for the first 16 segments.
  *  - keepalive 7200 s / 75 s / 9 probes unless TCP_KEEP* say.
  *  - options: SOL_TCP TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_KEEPIDLE,
- *    TCP_KEEPINTVL, TCP_KEEPCNT; SOL_IP IP_TOS (ECN bits kept clear)
+ *    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT; SOL_IP IP_TOS (ECN bits kept clear)
  *    and IP_TTL; SO_REUSEPORT at SOL_ANP (see udp.c); others ENOPROTOOPT.
  *  - no urgent data (MSG_OOB: EOPNOTSUPP as Linux with no OOB byte:
  *    EINVAL), no path MTU discovery (ICMP Fragmentation Needed is only
@@ -322,6 +322,7 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->keepidle = ltp->keepidle;
 	ctp->keepintvl = ltp->keepintvl;
 	ctp->keepcnt = ltp->keepcnt;
+	ctp->syn_retries = ltp->syn_retries;
 	sock_hold(lsk);
 	ctp->listener = lsk;
 	anp_sock_list_add(sk);
@@ -1187,6 +1188,13 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 		else
 			tp->keepcnt = val;
 		break;
+	case TCP_SYNCNT:
+		/* Linux: 1 .. MAX_TCP_SYNCNT SYN retransmissions. */
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			err = -EINVAL;
+		else
+			tp->syn_retries = val;
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1304,6 +1312,9 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		break;
 	case TCP_KEEPCNT:
 		val = anp_tcp_keepcnt(tp);
+		break;
+	case TCP_SYNCNT:
+		val = tp->syn_retries ?: ANP_TCP_SYN_RETRIES;
 		break;
 	case TCP_INFO:
 		lock_sock(sk);

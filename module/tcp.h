@@ -121,6 +121,7 @@ struct anp_tcp_sock {
 	u8 quickack;			/* segments still ACKed at once */
 	u8 segs_unacked;		/* full segments since our last ACK */
 	u8 keepcnt;			/* TCP_KEEPCNT, 0: default */
+	u8 syn_retries;			/* TCP_SYNCNT, 0: default */
 	u8 ca_state;			/* for TCP_INFO */
 	int keepidle;			/* jiffies, 0: default */
 	int keepintvl;

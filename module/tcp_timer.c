@@ -107,7 +107,7 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	int limit = ANP_TCP_RETRIES2;
 
 	if (sk->sk_state == TCP_SYN_SENT)
-		limit = ANP_TCP_SYN_RETRIES;
+		limit = tp->syn_retries ?: ANP_TCP_SYN_RETRIES;
 	else if (sk->sk_state == TCP_SYN_RECV)
 		limit = ANP_TCP_SYNACK_RETRIES;
 	if (skb_queue_empty(&tp->rtx_q)) {
