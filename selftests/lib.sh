@@ -89,6 +89,29 @@ anp_bg()
 	ANP_BG_PIDS+=($!)
 }
 
+# anp_bg_ready VAR NS PROG ARGS...: `PROG ARGS... --ready FILE` in netns
+# NS in the background (killed at the end of the test), its output in
+# $ANP_TMPDIR/<pid>.out; returns once PROG has written FILE (it is bound
+# and listening) and stores its pid in VAR.
+anp_bg_ready()
+{
+	local var=$1 ns=$2 prog=$3 ready pid
+
+	shift 3
+	ready=$(mktemp -u "$ANP_TMPDIR/ready.XXXXXX")
+	# Not through nsx: a backgrounded function would be a subshell, and
+	# $! its pid rather than PROG's (ip netns exec execs it in place).
+	ip netns exec "$ns" "$prog" "$@" --ready "$ready" > "$ready.out" 2>&1 &
+	pid=$!
+	ANP_BG_PIDS+=("$pid")
+	if ! wait_until 10 test -s "$ready"; then
+		fail "${prog##*/} $* did not get ready: $(cat "$ready.out")"
+		return 1
+	fi
+	ln -sf "$ready.out" "$ANP_TMPDIR/$pid.out"
+	printf -v "$var" '%s' "$pid"
+}
+
 # ---- TAP -------------------------------------------------------------
 
 diag()

@@ -24,26 +24,10 @@ PORT=40100
 PORT2=40101
 REPEAT=${ANP_TCP_REPEAT:-3}
 
-# tcp_start VAR NS ARGS...: `anp-tcp ARGS... --ready FILE` in NS in the
-# background, its output in $ANP_TMPDIR/<pid>.out; waits until it is
-# listening (or connected, for hold) and stores its pid in VAR.
+# tcp_start VAR NS ARGS...: anp-tcp ARGS... in NS, once it listens (lib.sh).
 tcp_start()
 {
-	local var=$1 ns=$2 ready pid
-
-	shift 2
-	ready=$(mktemp -u "$ANP_TMPDIR/ready.XXXXXX")
-	# Not through nsx: a backgrounded function would be a subshell, and
-	# $! its pid rather than anp-tcp's (ip netns exec execs it in place).
-	ip netns exec "$ns" "$ANP_TCP" "$@" --ready "$ready" > "$ready.out" 2>&1 &
-	pid=$!
-	ANP_BG_PIDS+=("$pid")
-	if ! wait_until 10 test -s "$ready"; then
-		fail "anp-tcp $* did not get ready: $(cat "$ready.out")"
-		return 1
-	fi
-	ln -sf "$ready.out" "$ANP_TMPDIR/$pid.out"
-	printf -v "$var" '%s' "$pid"
+	anp_bg_ready "$1" "$2" "$ANP_TCP" "${@:3}"
 }
 
 # tcp_stop PID: SIGTERM, then its exit status; its output as a diag.

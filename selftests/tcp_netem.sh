@@ -27,24 +27,10 @@ PEER=10.88.0.2
 PORT=40100
 BYTES=${ANP_TCP_NETEM_BYTES:-100M}
 
-# tcp_start VAR NS ARGS...: anp-tcp ARGS --ready FILE in the background
-# in NS; returns once it listens, its pid in VAR.
+# tcp_start VAR NS ARGS...: anp-tcp ARGS... in NS, once it listens (lib.sh).
 tcp_start()
 {
-	local var=$1 ns=$2 ready pid
-
-	shift 2
-	ready=$(mktemp -u "$ANP_TMPDIR/ready.XXXXXX")
-	# Not through nsx: $! must be anp-tcp's pid, not a subshell's.
-	ip netns exec "$ns" "$ANP_TCP" "$@" --ready "$ready" > "$ready.out" 2>&1 &
-	pid=$!
-	ANP_BG_PIDS+=("$pid")
-	if ! wait_until 10 test -s "$ready"; then
-		fail "anp-tcp $* did not get ready: $(cat "$ready.out")"
-		return 1
-	fi
-	ln -sf "$ready.out" "$ANP_TMPDIR/$pid.out"
-	printf -v "$var" '%s' "$pid"
+	anp_bg_ready "$1" "$2" "$ANP_TCP" "${@:3}"
 }
 
 # routed_setup RVAR CVAR NETEM...: the topology above with NETEM on vr

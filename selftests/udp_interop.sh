@@ -21,26 +21,10 @@ HOST=10.77.0.2
 SIZES=0,1,1472,1473,8000,65507
 PORT=7000
 
-# udp_start VAR NS ARGS...: `anp-udp ARGS... --ready FILE` in NS in the
-# background, its stdout in $ANP_TMPDIR/<pid>.out; waits until it has
-# bound (the ready file) and stores its pid in VAR.
+# udp_start VAR NS ARGS...: anp-udp ARGS... in NS, once bound (lib.sh).
 udp_start()
 {
-	local var=$1 ns=$2 ready pid
-
-	shift 2
-	ready=$(mktemp -u "$ANP_TMPDIR/ready.XXXXXX")
-	# Not through nsx: a backgrounded function would be a subshell, and
-	# $! its pid rather than anp-udp's (ip netns exec execs it in place).
-	ip netns exec "$ns" "$ANP_UDP" "$@" --ready "$ready" > "$ready.out" 2>&1 &
-	pid=$!
-	ANP_BG_PIDS+=("$pid")
-	if ! wait_until 10 test -s "$ready"; then
-		fail "anp-udp $* did not get ready: $(cat "$ready.out")"
-		return 1
-	fi
-	ln -sf "$ready.out" "$ANP_TMPDIR/$pid.out"
-	printf -v "$var" '%s' "$pid"
+	anp_bg_ready "$1" "$2" "$ANP_UDP" "${@:3}"
 }
 
 # udp_stop PID: SIGTERM, then its exit status; its summary as a diag.

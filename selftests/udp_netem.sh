@@ -36,25 +36,10 @@ PORT=7000
 # at once, the rest 10 ms later, so they overtake each other.
 IMPAIR="duplicate 10% delay 10ms reorder 25% 50%"
 
-# udp_start VAR NS ARGS...: anp-udp ARGS --ready FILE in the background
-# in NS; returns when it is bound, its pid in VAR.
+# udp_start VAR NS ARGS...: anp-udp ARGS... in NS, once bound (lib.sh).
 udp_start()
 {
-	local var=$1 ns=$2 ready pid
-
-	shift 2
-	ready=$(mktemp -u "$ANP_TMPDIR/ready.XXXXXX")
-	# Not through nsx: a backgrounded function would be a subshell, and
-	# $! its pid rather than anp-udp's (ip netns exec execs it in place).
-	ip netns exec "$ns" "$ANP_UDP" "$@" --ready "$ready" > "$ready.out" 2>&1 &
-	pid=$!
-	ANP_BG_PIDS+=("$pid")
-	if ! wait_until 10 test -s "$ready"; then
-		fail "anp-udp $* did not get ready: $(cat "$ready.out")"
-		return 1
-	fi
-	ln -sf "$ready.out" "$ANP_TMPDIR/$pid.out"
-	printf -v "$var" '%s' "$pid"
+	anp_bg_ready "$1" "$2" "$ANP_UDP" "${@:3}"
 }
 
 # expect_server_clean PID: SIGTERM; it exits 0 and saw no corrupt

@@ -227,6 +227,20 @@ uint64_t anp_netns::stat(const std::string &name) const
 	return it->second;
 }
 
+int64_t counter_moves::operator()(const std::string &name) const
+{
+	auto b = before.find(name), a = after.find(name);
+
+	return static_cast<int64_t>(a == after.end() ? 0 : a->second) -
+	       static_cast<int64_t>(b == before.end() ? 0 : b->second);
+}
+
+std::string counter_moves::says(const std::string &name, int64_t want) const
+{
+	return name + " moved by " + std::to_string((*this)(name)) +
+	       ", want " + std::to_string(want);
+}
+
 int anp_netns::mtu() const
 {
 	// Not /sys/class/net: sysfs shows the namespace it was mounted in.

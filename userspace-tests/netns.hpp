@@ -136,6 +136,15 @@ std::string addr_str(const struct sockaddr_in &a);
 std::string expect_err_str(const std::string &what, const sys_result &r,
 			   int want);
 
+// How far each counter moved between two `anpctl stats` snapshots
+// (a counter absent from a snapshot counts as 0).
+struct counter_moves {
+	std::map<std::string, uint64_t> before, after;
+	int64_t operator()(const std::string &name) const;
+	// "NAME moved by N, want W" for a CHECK message.
+	std::string says(const std::string &name, int64_t want) const;
+};
+
 } // namespace anp_test
 
 // CHECK that r (evaluated once) failed with errno want.
@@ -145,6 +154,10 @@ std::string expect_err_str(const std::string &what, const sys_result &r,
 		CHECK(!ce_r_.ok() && ce_r_.err == (want),		\
 		      ::anp_test::expect_err_str((what), ce_r_, (want))); \
 	} while (0)
+// CHECK that counter name moved by exactly want (moves: counter_moves).
+#define CHECK_MOVED(moves, name, want)					\
+	CHECK((moves)(name) == static_cast<int64_t>(want),		\
+	      (moves).says((name), static_cast<int64_t>(want)))
 #define CHECK_OK(r, what)						\
 	do {								\
 		const ::anp_test::sys_result co_r_ = (r);		\

@@ -1110,25 +1110,17 @@ ANP_TEST(t_udp_large_interop, "udp-large-interop",
 		      ntohs(from.sin_port) == 41901, "Linux->ANP source " + addr_str(from));
 	}
 	auto st1 = ns.stats();
-	auto delta = [&](const char *k) { return st1[k] - st0[k]; };
+	counter_moves delta{st0, st1};
 
 	CHECK(delta("IpFragCreates") == want_frags,
 	      "IpFragCreates moved by " + std::to_string(delta("IpFragCreates")) +
 	      ", want " + std::to_string(want_frags) + " (MTU " + std::to_string(mtu) + ")");
-	CHECK(delta("IpFragOKs") == want_fragged,
-	      "IpFragOKs moved by " + std::to_string(delta("IpFragOKs")) +
-	      ", want " + std::to_string(want_fragged));
-	CHECK(delta("IpReasmOKs") == want_fragged,
-	      "IpReasmOKs moved by " + std::to_string(delta("IpReasmOKs")) +
-	      ", want " + std::to_string(want_fragged));
-	CHECK(delta("IpReasmReqds") == want_frags,
-	      "IpReasmReqds moved by " + std::to_string(delta("IpReasmReqds")) +
-	      ", want " + std::to_string(want_frags));
-	CHECK(delta("IpReasmFails") == 0, "IpReasmFails moved");
-	CHECK(delta("UdpOutDatagrams") == std::size(sizes),
-	      "UdpOutDatagrams moved by " + std::to_string(delta("UdpOutDatagrams")));
-	CHECK(delta("UdpInDatagrams") == std::size(sizes),
-	      "UdpInDatagrams moved by " + std::to_string(delta("UdpInDatagrams")));
+	CHECK_MOVED(delta, "IpFragOKs", want_fragged);
+	CHECK_MOVED(delta, "IpReasmOKs", want_fragged);
+	CHECK_MOVED(delta, "IpReasmReqds", want_frags);
+	CHECK_MOVED(delta, "IpReasmFails", 0);
+	CHECK_MOVED(delta, "UdpOutDatagrams", std::size(sizes));
+	CHECK_MOVED(delta, "UdpInDatagrams", std::size(sizes));
 }
 
 // ---- ICMP errors ------------------------------------------------------
@@ -1750,14 +1742,11 @@ ANP_TEST(t_udp_checksum, "udp-checksum",
 	CHECK(bytes_str(d) == "zero checksum", "second datagram '" + bytes_str(d) + "'");
 	CHECK_ERR(recv_nb(a.get()), EAGAIN, "a third datagram");
 	auto st1 = ns.stats();
-	auto delta = [&](const char *k) { return st1[k] - st0[k]; };
+	counter_moves delta{st0, st1};
 
-	CHECK(delta("UdpInCsumErrors") == 1,
-	      "UdpInCsumErrors moved by " + std::to_string(delta("UdpInCsumErrors")));
-	CHECK(delta("UdpInErrors") == 1,
-	      "UdpInErrors moved by " + std::to_string(delta("UdpInErrors")));
-	CHECK(delta("UdpInDatagrams") == 2,
-	      "UdpInDatagrams moved by " + std::to_string(delta("UdpInDatagrams")));
+	CHECK_MOVED(delta, "UdpInCsumErrors", 1);
+	CHECK_MOVED(delta, "UdpInErrors", 1);
+	CHECK_MOVED(delta, "UdpInDatagrams", 2);
 }
 
 ANP_TEST(t_udp_counters, "udp-counters",
@@ -1781,18 +1770,13 @@ ANP_TEST(t_udp_counters, "udp-counters",
 	// ICMP answer arrive.
 	fd_guard c = refused_socket(FAM_INET, ANP_ADDR, 43202);
 	auto st1 = ns.stats();
-	auto delta = [&](const char *k) { return st1[k] - st0[k]; };
+	counter_moves delta{st0, st1};
 
-	CHECK(delta("UdpOutDatagrams") == 3,
-	      "UdpOutDatagrams moved by " + std::to_string(delta("UdpOutDatagrams")));
-	CHECK(delta("UdpInDatagrams") == 2,
-	      "UdpInDatagrams moved by " + std::to_string(delta("UdpInDatagrams")));
-	CHECK(delta("UdpNoPorts") == 1,
-	      "UdpNoPorts moved by " + std::to_string(delta("UdpNoPorts")));
-	CHECK(delta("IcmpOutDestUnreachs") == 1,
-	      "IcmpOutDestUnreachs moved by " + std::to_string(delta("IcmpOutDestUnreachs")));
-	CHECK(delta("UdpInErrors") == 0,
-	      "UdpInErrors moved by " + std::to_string(delta("UdpInErrors")));
+	CHECK_MOVED(delta, "UdpOutDatagrams", 3);
+	CHECK_MOVED(delta, "UdpInDatagrams", 2);
+	CHECK_MOVED(delta, "UdpNoPorts", 1);
+	CHECK_MOVED(delta, "IcmpOutDestUnreachs", 1);
+	CHECK_MOVED(delta, "UdpInErrors", 0);
 }
 
 // ---- demultiplexing -----------------------------------------------------
@@ -1943,10 +1927,9 @@ ANP_TEST(t_udp_frag_rx, "udp-frag-reorder-overlap",
 	      "' (the overlapping set must not be delivered)");
 	CHECK_ERR(recv_nb(a.get()), EAGAIN, "a third datagram");
 	auto st1 = ns.stats();
-	auto delta = [&](const char *k) { return st1[k] - st0[k]; };
+	counter_moves delta{st0, st1};
 
-	CHECK(delta("IpReasmOKs") == 1, "IpReasmOKs moved by " +
-	      std::to_string(delta("IpReasmOKs")));
+	CHECK_MOVED(delta, "IpReasmOKs", 1);
 	CHECK(delta("IpReasmOverlaps") >= 1, "IpReasmOverlaps moved by " +
 	      std::to_string(delta("IpReasmOverlaps")));
 	CHECK(delta("IpReasmFails") >= 1, "IpReasmFails moved by " +
