@@ -290,6 +290,35 @@ wait_until()
 	"$@"
 }
 
+# anp_two_hosts_routed AVAR BVAR: two netns, each with anp0 and its ANP
+# host (A: Linux 10.77.0.1, host 10.77.0.2; B: 10.78.0.1 and 10.78.0.2),
+# whose Linux stacks forward between them over a veth pair (10.99.0.1 in
+# A, 10.99.0.2 in B); each ANP host's default route is its Linux.  The
+# netns names go to AVAR and BVAR.
+anp_two_hosts_routed()
+{
+	local -n _a=$1 _b=$2
+
+	anp_ns_create _a || return 1
+	anp_ns_create _b || return 1
+	anp_host_setup "$_a" anp0 10.77.0.1/24 10.77.0.2/24 || return 1
+	anp_host_setup "$_b" anp0 10.78.0.1/24 10.78.0.2/24 || return 1
+	ip -n "$_a" link add va type veth peer name vb netns "$_b" ||
+		{ fail "veth pair"; return 1; }
+	ip -n "$_a" addr add 10.99.0.1/24 dev va
+	ip -n "$_b" addr add 10.99.0.2/24 dev vb
+	ip -n "$_a" link set va up
+	ip -n "$_b" link set vb up
+	ip -n "$_a" route add 10.78.0.0/24 via 10.99.0.2
+	ip -n "$_b" route add 10.77.0.0/24 via 10.99.0.1
+	ip netns exec "$_a" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$_b" sysctl -qw net.ipv4.ip_forward=1
+	nsx "$_a" "$ANPCTL" route add default via 10.77.0.1 ||
+		{ fail "anpctl route add in $_a"; return 1; }
+	nsx "$_b" "$ANPCTL" route add default via 10.78.0.1 ||
+		{ fail "anpctl route add in $_b"; return 1; }
+}
+
 # ---- module ----------------------------------------------------------
 
 anp_module_loaded()

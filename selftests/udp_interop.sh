@@ -207,26 +207,7 @@ t_two_hosts_routed()
 {
 	local a b s1 s2
 
-	# Host A: 10.77.0.0/24 in netns a; host B: 10.78.0.0/24 in netns b;
-	# Linux of a and b forward between them over a veth pair.
-	anp_ns_create a || return 1
-	anp_ns_create b || return 1
-	anp_host_setup "$a" anp0 10.77.0.1/24 10.77.0.2/24 || return 1
-	anp_host_setup "$b" anp0 10.78.0.1/24 10.78.0.2/24 || return 1
-	ip -n "$a" link add va type veth peer name vb netns "$b" ||
-		{ fail "veth pair"; return 1; }
-	ip -n "$a" addr add 10.99.0.1/24 dev va
-	ip -n "$b" addr add 10.99.0.2/24 dev vb
-	ip -n "$a" link set va up
-	ip -n "$b" link set vb up
-	ip -n "$a" route add 10.78.0.0/24 via 10.99.0.2
-	ip -n "$b" route add 10.77.0.0/24 via 10.99.0.1
-	ip netns exec "$a" sysctl -qw net.ipv4.ip_forward=1
-	ip netns exec "$b" sysctl -qw net.ipv4.ip_forward=1
-	nsx "$a" "$ANPCTL" route add default via 10.77.0.1 ||
-		{ fail "anpctl route add in a"; return 1; }
-	nsx "$b" "$ANPCTL" route add default via 10.78.0.1 ||
-		{ fail "anpctl route add in b"; return 1; }
+	anp_two_hosts_routed a b || return 1
 
 	udp_start s1 "$a" serve --family anp --bind 10.77.0.2:$PORT || return 1
 	udp_start s2 "$b" serve --family anp --bind 0.0.0.0:$PORT || return 1
