@@ -203,7 +203,10 @@ void anp_tcp_init_conn(struct sock *sk, u32 peer_mss)
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 
 	/* RFC 9293 3.7.1: Eff.snd.MSS = min(SendMSS, MTU - 40). */
-	tp->mss = min_t(u32, tp->advmss, peer_mss ?: ANP_TCP_DEFAULT_MSS);
+	if (!peer_mss)
+		peer_mss = ANP_TCP_DEFAULT_MSS;
+	tp->mss = min_t(u32, tp->advmss,
+			max_t(u32, peer_mss, ANP_TCP_MIN_SND_MSS));
 	tp->rcv_mss = min_t(u32, tp->advmss, tp->mss);
 	tp->cc.ops = &anp_cc_newreno;
 	tp->cc.ops->init(&tp->cc, tp->mss);

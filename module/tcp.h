@@ -44,6 +44,12 @@
 
 /* RFC 9293 3.7.1: the MSS assumed when the peer sends no option. */
 #define ANP_TCP_DEFAULT_MSS	536
+/*
+ * The smallest send MSS a peer's option can impose (Linux's
+ * tcp_min_snd_mss): tiny segments would cost a header per byte
+ * (CVE-2019-11479).
+ */
+#define ANP_TCP_MIN_SND_MSS	48
 /* The MTU used for segments the host sends to itself (never on a NIC):
  * with no window scaling a window is at most 65535 bytes, so segments
  * of 15 KiB keep four in flight, and each fits a 16 KiB skb head.

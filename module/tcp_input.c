@@ -68,6 +68,12 @@ static void anp_tcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!(cb->flags & TCPHDR_SYN))
 		goto drop;
+	/*
+	 * SYN with FIN is no opening any stack sends (a scan or an
+	 * attack): discarded, as Linux's LISTEN processing does.
+	 */
+	if (cb->flags & TCPHDR_FIN)
+		goto drop;
 
 	/*
 	 * Separate SYN and accept queues, each bounded by the backlog
@@ -199,7 +205,11 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb)
 			tp->snd_nxt = ack;
 		tp->bytes_acked += ca.acked;
 		tp->retries = 0;
-		tp->rtt.backoff = 0;
+		/*
+		 * The backoff stays until a valid RTT sample (Karn's rule,
+		 * RFC 6298 5.7 note; anp_rtt_sample clears it): an ACK of
+		 * retransmitted data proves nothing about the RTT.
+		 */
 		/* RFC 6298 5.2, 5.3: stop or restart the timer. */
 		if (anp_tcp_flight(tp))
 			anp_tcp_arm_rtx(sk);

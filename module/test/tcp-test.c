@@ -1540,11 +1540,69 @@ static void tt_test_close_simultaneous(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
 }
 
+/*
+ * Linux 6.1 tcp_mtu_to_mss(): the send MSS is at least
+ * tcp_min_snd_mss (48, CVE-2019-11479): a peer announcing MSS 1 gets
+ * 48-byte segments, not 1-byte ones.
+ */
+static void tt_test_min_snd_mss(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg syn = { .flags = F_SYN, .seq = PISS, .win = PWIN,
+			      .mss = 1 };
+	struct tt_conn c = { .lport = HPORT, .pport = PPORT };
+	struct socket *lsock, *nsock;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, &c, &syn);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	c.iss = o.seq;
+	c.hnxt = c.iss + 1;
+	c.pnxt = PISS + 1;
+	syn.flags = F_ACK;
+	syn.seq = c.pnxt;
+	syn.ack = c.hnxt;
+	syn.mss = 0;
+	tt_send(f, &c, &syn);
+	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
+	f->socks[f->n_socks++] = nsock;
+	c.sock = nsock;
+	c.sk = nsock->sk;
+	c.tp = anp_tcp_sk(c.sk);
+	tt_watch(f, c.sk);
+	KUNIT_EXPECT_GE(test, c.tp->mss, 48);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 48);
+	anp_test_tx_purge(f->t);
+}
+
+/*
+ * Linux 6.1 tcp_rcv_state_process(), LISTEN: "if (th->fin) goto
+ * discard" for a SYN: a SYN,FIN makes no connection and no reply.
+ */
+static void tt_test_listen_syn_fin(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg syn = { .flags = F_SYN | F_FIN, .seq = PISS,
+			      .win = PWIN, .mss = PMSS };
+	struct socket *lsock;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, NULL, &syn);
+	TT_NONE(f);
+	KUNIT_EXPECT_NULL(test, tt_child(lsock));
+	anp_test_tx_purge(f->t);
+}
+
 static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_passive_open),
 	KUNIT_CASE(tt_test_listen_rst),
 	KUNIT_CASE(tt_test_synrecv_rst),
 	KUNIT_CASE(tt_test_passive_no_mss_data),
+	KUNIT_CASE(tt_test_min_snd_mss),
+	KUNIT_CASE(tt_test_listen_syn_fin),
 	KUNIT_CASE(tt_test_active_open),
 	KUNIT_CASE(tt_test_synsent_rst),
 	KUNIT_CASE(tt_test_simultaneous_open),
