@@ -94,9 +94,18 @@ loaded() { grep -q "^$1 " /proc/modules; }
 # unload_anp TAPFILE WHEN: removes anp_kunit and anp if loaded; a failure
 # is recorded as a failing point in TAPFILE.
 unload_anp() {
-	local tap=$1 when=$2 m
+	local tap=$1 when=$2 m i
 	for m in anp_kunit anp; do
 		loaded $m || continue
+		# A closed socket drops its module reference when its memory
+		# is freed, after an RCU grace period (SOCK_RCU_FREE), and a
+		# deleted netns is dismantled by a workqueue: give the count
+		# up to 10 s to reach 0, as a user's rmmod after closing
+		# everything would.
+		for ((i = 0; i < 200; i++)); do
+			[ "$(cat /sys/module/$m/refcnt 2>/dev/null)" = 0 ] && break
+			sleep 0.05
+		done
 		if ! rmmod $m 2>&1; then
 			echo "not ok - unload: rmmod $m $when" >> "$tap"
 			say "rmmod $m failed $when"
