@@ -30,8 +30,8 @@ cd "$ROOT" || exit 1
 OUT=${ANP_OUT:-/out}
 export ANP_KERNEL=${ANP_KERNEL:-stock}
 export ANP_BIN=$ROOT/build/bin
-# tcp_netem.sh's transfer per case: the 100 MB of issue 4 takes hours
-# under TCG, so `make test` runs the same matrix with 1 MiB each.
+# tcp_netem.sh's transfer per case when it is run here: the 100 MB of
+# issue 4 takes hours under TCG.
 export ANP_TCP_NETEM_BYTES=${ANP_TCP_NETEM_BYTES:-1M}
 if [ "$ANP_KERNEL" = debug ]; then
 	export ANP_KO=$ROOT/build/debug/module/anp.ko
