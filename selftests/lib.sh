@@ -290,6 +290,24 @@ wait_until()
 	"$@"
 }
 
+# anp_bg_stop PID [LINES]: SIGTERM to a program anp_bg_ready started,
+# then its exit status; its output (the last LINES lines, default all)
+# as a diag.
+anp_bg_stop()
+{
+	local rc
+
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+	rc=$?
+	if [ -n "${2:-}" ]; then
+		diag "$(tail -n "$2" "$ANP_TMPDIR/$1.out")"
+	else
+		diag "$(cat "$ANP_TMPDIR/$1.out")"
+	fi
+	return $rc
+}
+
 # anp_two_hosts_routed AVAR BVAR: two netns, each with anp0 and its ANP
 # host (A: Linux 10.77.0.1, host 10.77.0.2; B: 10.78.0.1 and 10.78.0.2),
 # whose Linux stacks forward between them over a veth pair (10.99.0.1 in

@@ -30,16 +30,10 @@ tcp_start()
 	anp_bg_ready "$1" "$2" "$ANP_TCP" "${@:3}"
 }
 
-# tcp_stop PID: SIGTERM, then its exit status; its output as a diag.
+# tcp_stop PID: SIGTERM, then its exit status; its last lines as a diag.
 tcp_stop()
 {
-	local rc
-
-	kill -TERM "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-	diag "$(tail -n 3 "$ANP_TMPDIR/$1.out")"
-	return $rc
+	anp_bg_stop "$1" 3
 }
 
 # tcp_pattern NS ARGS...: anp-tcp pattern; its output as a diag on failure.

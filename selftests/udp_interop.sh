@@ -30,13 +30,7 @@ udp_start()
 # udp_stop PID: SIGTERM, then its exit status; its summary as a diag.
 udp_stop()
 {
-	local rc
-
-	kill -TERM "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-	diag "$(cat "$ANP_TMPDIR/$1.out")"
-	return $rc
+	anp_bg_stop "$1"
 }
 
 # udp_send NS ARGS...: anp-udp send, its output as a diag on failure.
