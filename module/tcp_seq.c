@@ -64,6 +64,13 @@ static bool anp_tcp_in_window(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
  *   len 0, wnd >0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
  *   len >0, wnd 0: not acceptable
  *   len >0, wnd >0: the first or the last octet inside the window
+ * The last case taken literally rejects a segment that covers the whole
+ * window (starts before RCV.NXT, ends after RCV.NXT+RCV.WND), though
+ * every octet of the window is in it.  Linux's tcp_sequence() accepts
+ * any segment that overlaps the window, and so do we: two ranges
+ * overlap when the start of one lies inside the other.  The receiver
+ * trims what lies outside (RFC 9293 3.10.7.4: "segments ... may be
+ * trimmed to contain only the portion within the window").
  */
 bool anp_tcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd)
 {
@@ -75,7 +82,7 @@ bool anp_tcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd)
 	if (!rcv_wnd)
 		return false;
 	return anp_tcp_in_window(seq, rcv_nxt, rcv_wnd) ||
-	       anp_tcp_in_window(seq + len - 1, rcv_nxt, rcv_wnd);
+	       anp_tcp_in_window(rcv_nxt, seq, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_tcp_seq_acceptable);
 

@@ -153,6 +153,13 @@ static void seq_acceptable_table(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(990, 11, 1000, 100));
 	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(1099, 50, 1000, 100));
 	KUNIT_EXPECT_FALSE(test, anp_tcp_seq_acceptable(1100, 1, 1000, 100));
+	/*
+	 * Covering the whole window (neither end inside it): acceptable,
+	 * as Linux's tcp_sequence(); one ending just short of it is not.
+	 */
+	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(990, 200, 1000, 100));
+	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(999, 102, 1000, 100));
+	KUNIT_EXPECT_FALSE(test, anp_tcp_seq_acceptable(900, 100, 1000, 100));
 	/* Across the wrap: window [0xffffffc0, 0x40). */
 	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(0x10, 0, 0xffffffc0U,
 						       0x80));
@@ -164,6 +171,10 @@ static void seq_acceptable_table(struct kunit *test)
 							0xffffffc0U, 0x80));
 	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(0x3f, 0x100,
 						       0xffffffc0U, 0x80));
+	KUNIT_EXPECT_TRUE(test, anp_tcp_seq_acceptable(0xffffff00U, 0x200,
+						       0xffffffc0U, 0x80));
+	KUNIT_EXPECT_FALSE(test, anp_tcp_seq_acceptable(0xffffff00U, 0xc0,
+							0xffffffc0U, 0x80));
 }
 
 /* ---- RFC 5961 ------------------------------------------------------- */
