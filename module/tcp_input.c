@@ -514,6 +514,24 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		anp_tcp_retransmit_head(sk);
 		goto discard;
 	}
+	/*
+	 * Simultaneous open (RFC 9293 3.5 figure 8): the peer's
+	 * <SEQ=IRS><ACK=ISS+1><CTL=SYN,ACK> in SYN-RECEIVED.  Its SYN was
+	 * taken already; its ACK completes the handshake.  Linux's
+	 * tcp_validate_incoming() lets exactly this SYN,ACK pass, and
+	 * tcp_data_queue() answers it at once with an ACK as a segment
+	 * that ends at RCV.NXT; so here it goes on as the bare ACK at
+	 * RCV.NXT it amounts to, answered with an ACK.
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && !tp->listener &&
+	    (cb->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+	    (TCPHDR_SYN | TCPHDR_ACK) && cb->seq == tp->irs &&
+	    seg_len == 1 && ack == tp->snd_nxt) {
+		cb->seq++;
+		cb->flags &= ~TCPHDR_SYN;
+		seg_len = 0;
+		ack_now = true;
+	}
 
 	/* First: sequence number (the four cases). */
 	if (!anp_tcp_seq_acceptable(cb->seq, seg_len, tp->rcv_nxt, win)) {

@@ -875,6 +875,56 @@ static void tt_test_simultaneous_open(struct kunit *test)
 					     sizeof(sa), O_NONBLOCK), 0);
 }
 
+/*
+ * RFC 9293 3.5 figure 8 (and Linux's tcp_validate_incoming(), which
+ * lets such a SYN,ACK pass in SYN-RECEIVED): in a simultaneous open the
+ * peer's <SEQ=IRS><ACK=ISS+1><CTL=SYN,ACK> moves SYN-RECEIVED to
+ * ESTABLISHED and is answered <SEQ=ISS+1><ACK=IRS+1><CTL=ACK>; it is no
+ * SYN to challenge.
+ */
+static void tt_test_simultaneous_synack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct sockaddr_anp sa = {
+		.sanp_family = AF_ANP,
+		.sanp_port = htons(PPORT),
+		.sanp_addr = PEER,
+	};
+	struct tt_conn c = { .pport = PPORT };
+	struct tt_seg s = { .flags = F_SYN, .seq = PISS, .win = PWIN,
+			    .mss = PMSS };
+	struct tt_out o;
+
+	c.sock = tt_socket(f);
+	c.sk = c.sock->sk;
+	c.tp = anp_tcp_sk(c.sk);
+	KUNIT_ASSERT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-EINPROGRESS);
+	tt_hold(f);
+	c.lport = c.sk->sk_num;
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	c.iss = o.seq;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_SYN | F_ACK, c.iss, PISS + 1, HWIN, 0);
+	TT_STATE(f, &c, TCP_SYN_RECV);
+
+	anp_test_mib_snap(f->ctx);
+	s.flags = F_SYN | F_ACK;
+	s.ack = c.iss + 1;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.iss + 1, PISS + 1, HWIN, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, c.iss + 1);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, PISS + 1);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SYN_CHALLENGE), 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CURR_ESTAB), 1);
+	KUNIT_EXPECT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK), 0);
+}
+
 /* ---- data in ------------------------------------------------------- */
 
 /*
@@ -1606,6 +1656,7 @@ static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_active_open),
 	KUNIT_CASE(tt_test_synsent_rst),
 	KUNIT_CASE(tt_test_simultaneous_open),
+	KUNIT_CASE(tt_test_simultaneous_synack),
 	{}
 };
 
