@@ -464,17 +464,48 @@ drop:
 /* ---- synchronized states (RFC 9293 3.10.7.4) ------------------------ */
 
 /*
- * RFC 9293 3.10.7.4 and 3.6.1 (as Linux's tcp_timewait_state_process):
- * a new SYN for a TIME-WAIT connection's 4-tuple, above what it has
- * seen, ends the TIME-WAIT so a listener can take the connection.
+ * RFC 9293 3.6.1 and RFC 1122 4.2.2.13 (as Linux's
+ * tcp_timewait_state_process(), TCP_TW_SYN): a SYN without ACK or RST
+ * for a TIME-WAIT connection's 4-tuple, above what it has seen, may
+ * open a new incarnation of the connection.
+ */
+static bool anp_tcp_timewait_syn(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+
+	return (cb->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) ==
+	       TCPHDR_SYN && anp_seq_after(cb->seq, anp_tcp_sk(sk)->rcv_nxt);
+}
+
+static void anp_tcp_note_listener(struct sock *sk, void *found)
+{
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN)
+		*(bool *)found = true;
+}
+
+/*
+ * Such a SYN ends the TIME-WAIT only when a listener on the port will
+ * take it (Linux's tcp_v4_rcv(): TCP_TW_SYN looks the listener up
+ * first); then the caller looks the segment up again.  Without one the
+ * TIME-WAIT stays and answers it (anp_tcp_rcv_state).  The port walk
+ * sees every socket that would take a segment from this source, the
+ * listeners among them.
  */
 bool anp_tcp_timewait_reopen(struct sock *sk, struct sk_buff *skb)
 {
-	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	struct anp_port_table *pt = anp_port_table(anp_net(sock_net(sk)),
+						   IPPROTO_TCP);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	bool listener = false;
 
-	if ((cb->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) !=
-	    TCPHDR_SYN ||
-	    !anp_seq_after(cb->seq, anp_tcp_sk(sk)->rcv_nxt))
+	if (!anp_tcp_timewait_syn(sk, skb))
+		return false;
+	rcu_read_lock();
+	anp_port_bcast_walk(pt, iph->saddr, th->source, iph->daddr, th->dest,
+			    anp_tcp_note_listener, &listener);
+	rcu_read_unlock();
+	if (!listener)
 		return false;
 	ANP_TCP_INC(sk, TW_RECYCLED);
 	anp_tcp_done(sk);
@@ -531,6 +562,17 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		cb->flags &= ~TCPHDR_SYN;
 		seg_len = 0;
 		ack_now = true;
+	}
+	/*
+	 * TIME-WAIT: a new SYN that no listener took (see
+	 * anp_tcp_timewait_reopen) is ACKed, the TIME-WAIT kept: Linux
+	 * 6.1's tcp_v4_rcv() turns TCP_TW_SYN without a listener into
+	 * TCP_TW_ACK (an ACK not rate limited); RFC 9293 3.10.7.4 fourth
+	 * check answers any SYN with an ACK too.
+	 */
+	if (sk->sk_state == TCP_TIME_WAIT && anp_tcp_timewait_syn(sk, skb)) {
+		anp_tcp_send_ack(sk);
+		goto discard;
 	}
 
 	/* First: sequence number (the four cases). */

@@ -1590,6 +1590,84 @@ static void tt_test_close_simultaneous(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
 }
 
+/* Close c actively (we send the first FIN) into TIME-WAIT. */
+static void tt_to_timewait(struct tt_fix *f, struct tt_conn *c)
+{
+	KUNIT_EXPECT_EQ(f->test, kernel_sock_shutdown(c->sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, c, F_FIN | F_ACK, c->hnxt, c->pnxt, HWIN, 0);
+	c->hnxt++;
+	tt_peer(f, c, F_FIN | F_ACK, 0);
+	c->pnxt++;
+	TT_EXPECT(f, c, F_ACK, c->hnxt, c->pnxt, -1, 0);
+	TT_STATE(f, c, TCP_TIME_WAIT);
+}
+
+/*
+ * Linux 6.1 (tcp_v4_rcv(): TCP_TW_SYN with no listener is handled as
+ * TCP_TW_ACK) and RFC 9293 3.10.7.4 fourth check: a SYN above
+ * RCV.NXT for a TIME-WAIT connection whose port has no listener is
+ * ACKed, and the TIME-WAIT stays.
+ */
+static void tt_test_timewait_syn_no_listener(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_SYN, .win = PWIN, .mss = PMSS };
+	struct tt_conn c;
+
+	tt_active(f, &c);
+	tt_to_timewait(f, &c);
+	anp_test_mib_snap(f->ctx);
+	/* Beyond the window, then inside it. */
+	s.seq = c.pnxt + 100000;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+	s.seq = c.pnxt + 10;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TW_RECYCLED), 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_RSTS), 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_NO_SOCKET), 0);
+}
+
+/*
+ * RFC 9293 3.6.1 (RFC 1122 4.2.2.13), as Linux's TCP_TW_SYN: with a
+ * listener on the port, a new SYN above RCV.NXT ends the TIME-WAIT
+ * and the listener answers it with a new connection.
+ */
+static void tt_test_timewait_syn_listener(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_SYN, .win = PWIN, .mss = PMSS };
+	struct socket *lsock;
+	struct sock *child;
+	struct tt_conn c;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_passive_on(f, &c, lsock, PWIN, HWIN);
+	tt_to_timewait(f, &c);
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt + 100000;
+	tt_send(f, &c, &s);
+	TT_STATE(f, &c, TCP_CLOSE);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
+					  anp_tcp_sk(child)->iss, s.seq + 1,
+					  HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TW_RECYCLED), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PASSIVE_OPENS), 1);
+}
+
 /*
  * Linux 6.1 tcp_mtu_to_mss(): the send MSS is at least
  * tcp_min_snd_mss (48, CVE-2019-11479): a peer announcing MSS 1 gets
@@ -1686,6 +1764,8 @@ static struct kunit_case tt_close_cases[] = {
 	KUNIT_CASE(tt_test_close_fin_ack),
 	KUNIT_CASE(tt_test_close_passive),
 	KUNIT_CASE(tt_test_close_simultaneous),
+	KUNIT_CASE(tt_test_timewait_syn_no_listener),
+	KUNIT_CASE(tt_test_timewait_syn_listener),
 	{}
 };
 
