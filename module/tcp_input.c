@@ -534,7 +534,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	u32 ack = ntohl(th->ack_seq);
 	u32 seg_len = cb->end_seq - cb->seq;
 	s32 win = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
-	bool ack_now = false;
+	bool ack_now = false, zero_wnd;
 
 	if (win < 0)
 		win = 0;
@@ -575,8 +575,17 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		goto discard;
 	}
 
-	/* First: sequence number (the four cases). */
-	if (!anp_tcp_seq_acceptable(cb->seq, seg_len, tp->rcv_nxt, win)) {
+	/*
+	 * First: sequence number (the four cases).  RFC 9293 3.10.7.4: "If
+	 * the RCV.WND is zero, no segments will be acceptable, but special
+	 * allowance should be made to accept valid ACKs, URGs, and RSTs":
+	 * a segment at RCV.NXT goes on to the RST, SYN and ACK checks (as
+	 * Linux's tcp_sequence() lets it through to tcp_ack()), and only
+	 * its text and FIN are refused below.
+	 */
+	zero_wnd = !win && seg_len && cb->seq == tp->rcv_nxt;
+	if (!zero_wnd &&
+	    !anp_tcp_seq_acceptable(cb->seq, seg_len, tp->rcv_nxt, win)) {
 		if (!(cb->flags & TCPHDR_RST)) {
 			ANP_TCP_INC(sk, OUT_OF_WINDOW);
 			/* Data always gets its duplicate ACK; a pure ACK
@@ -698,6 +707,8 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		}
 		fallthrough;
 	case TCP_ESTABLISHED:
+		if (zero_wnd)
+			break;
 		if (skb->len || (cb->flags & TCPHDR_FIN)) {
 			ack_now = anp_tcp_data(sk, skb);
 			skb = NULL;
@@ -713,6 +724,13 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 				anp_tcp_arm_timewait(sk);
 		}
 		break;
+	}
+	if (zero_wnd) {
+		/* No room for its text or FIN: an ACK at once (Linux's
+		 * tcp_data_queue(), TCPZeroWindowDrop).
+		 */
+		ANP_TCP_INC(sk, OUT_OF_WINDOW);
+		ack_now = true;
 	}
 
 	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_TIME_WAIT)

@@ -1141,6 +1141,56 @@ static void tt_test_rcv_zero_window(struct kunit *test)
 	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, TT_SMALL_RCVBUF, 0);
 }
 
+/*
+ * RFC 9293 3.10.7.4: "If the RCV.WND is zero, no segments will be
+ * acceptable, but special allowance should be made to accept valid
+ * ACKs, URGs, and RSTs."  A segment at RCV.NXT with text or a FIN while
+ * our window is zero: its ACK and window are taken (Linux runs
+ * tcp_ack(); tcp_data_queue() then drops the rest), the text and the
+ * FIN are not, and it is answered with an ACK at once.
+ */
+static void tt_test_rcv_zero_window_ack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_ACK | F_PSH, .win = 3000, .len = 10 };
+	struct socket *lsock;
+	struct tt_conn c;
+	u32 start, sent, x;
+
+	lsock = tt_listener(f, HPORT, 4);
+	sock_set_rcvbuf(lsock->sk, TT_SMALL_RCVBUF);
+	tt_passive_on(f, &c, lsock, PWIN, TT_SMALL_RCVBUF);
+	start = c.pnxt;
+	sent = tt_fill_window(f, &c, TT_SMALL_RCVBUF);
+	x = c.hnxt;
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x, c.pnxt, 0, 100);
+
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt;
+	s.ack = x + 100;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, x + 100, c.pnxt, 0, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, x + 100);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 3000U);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_OF_WINDOW), 1);
+
+	/* A bare FIN at RCV.NXT: no room for it either (Linux 6.1). */
+	s.flags = F_FIN | F_ACK;
+	s.len = 0;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, x + 100, c.pnxt, 0, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+
+	tt_read_expect(f, &c, start, sent);
+	TT_EXPECT(f, &c, F_ACK, x + 100, c.pnxt, TT_SMALL_RCVBUF, 0);
+}
+
 /* ---- data out ------------------------------------------------------ */
 
 /*
@@ -1744,6 +1794,7 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_overlap_trim),
 	KUNIT_CASE(tt_test_bad_csum),
 	KUNIT_CASE(tt_test_rcv_zero_window),
+	KUNIT_CASE(tt_test_rcv_zero_window_ack),
 	KUNIT_CASE(tt_test_nagle),
 	KUNIT_CASE(tt_test_sender_sws),
 	KUNIT_CASE(tt_test_zero_window_probe),
