@@ -617,7 +617,22 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		}
 		goto discard;
 	}
-	/* Fourth: a SYN here is answered with a challenge ACK (RFC 5961
+	/*
+	 * Fourth: SYN.  RFC 9293 3.10.7.4, SYN-RECEIVED of a passive open:
+	 * "return this connection to the LISTEN state".  For a listener's
+	 * child that is what Linux's tcp_check_req() does (embryonic_reset):
+	 * the child ends (TcpAttemptFails), the SYN is answered with a
+	 * reset as one for no connection, and the listener, which never
+	 * left LISTEN, takes the peer's next SYN.
+	 */
+	if ((cb->flags & TCPHDR_SYN) && sk->sk_state == TCP_SYN_RECV &&
+	    tp->listener) {
+		anp_tcp_send_reset(anp_net(sock_net(sk)), skb);
+		anp_tcp_done(sk);
+		goto discard;
+	}
+	/*
+	 * Anywhere else a SYN is answered with a challenge ACK (RFC 5961
 	 * 4.2), never a reset.
 	 */
 	if (cb->flags & TCPHDR_SYN) {

@@ -925,6 +925,61 @@ static void tt_test_simultaneous_synack(struct kunit *test)
 					     sizeof(sa), O_NONBLOCK), 0);
 }
 
+/*
+ * RFC 9293 3.10.7.4 fourth check, SYN-RECEIVED of a passive open:
+ * "return this connection to the LISTEN state".  Linux's
+ * tcp_check_req() does so for a listener's request by dropping it with
+ * a reset (embryonic_reset; for a SYN without ACK <SEQ=0>
+ * <ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>), counted in TcpAttemptFails; the
+ * listener carries on.  The SYN retransmitted at IRS still gets the
+ * SYN,ACK again.
+ */
+static void tt_test_synrecv_syn(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg syn = { .flags = F_SYN, .seq = PISS, .win = PWIN,
+			      .mss = PMSS };
+	struct tt_conn c = { .lport = HPORT, .pport = PPORT };
+	struct socket *lsock;
+	struct sock *child;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, &c, &syn);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	tt_send(f, &c, &syn);
+	TT_EXPECT(f, &c, F_SYN | F_ACK, o.seq, PISS + 1, HWIN, 0);
+	KUNIT_EXPECT_PTR_EQ(test, tt_child(lsock), child);
+
+	anp_test_mib_snap(f->ctx);
+	syn.seq = PISS + 1;
+	tt_send(f, &c, &syn);
+	TT_EXPECT(f, &c, F_RST | F_ACK, 0, PISS + 2, 0, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_NULL(test, tt_child(lsock));
+	if (!tt_child(lsock))
+		f->n_watch--;	/* the child is freed */
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ATTEMPT_FAILS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_RSTS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(lsock->sk->sk_state), TCP_LISTEN);
+
+	/* The listener takes the same SYN as a new connection. */
+	tt_send(f, &c, &syn);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+	KUNIT_EXPECT_EQ(test, o.flags, F_SYN | F_ACK);
+	KUNIT_EXPECT_EQ(test, o.ack, PISS + 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PASSIVE_OPENS), 1);
+}
+
 /* ---- data in ------------------------------------------------------- */
 
 /*
@@ -1785,6 +1840,7 @@ static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_synsent_rst),
 	KUNIT_CASE(tt_test_simultaneous_open),
 	KUNIT_CASE(tt_test_simultaneous_synack),
+	KUNIT_CASE(tt_test_synrecv_syn),
 	{}
 };
 
