@@ -6,10 +6,11 @@
  * from the backlog when the user held the socket).
  *
  * Every segment dropped is counted: TcpInErrs for malformed ones (and
- * TcpInCsumErrors), TCPOFODrop / TCPRcvQDrop / TCPBacklogDrop for
- * memory bounds, ListenOverflows / ListenDrops for full queues,
- * TcpOutOfWindow for unacceptable ones (answered with an ACK), and the
- * RFC 5961 challenge counters.
+ * TcpInCsumErrors) and a SYN in ESTABLISHED, as Linux, TCPOFODrop /
+ * TCPRcvQDrop / TCPBacklogDrop for memory bounds, ListenOverflows /
+ * ListenDrops for full queues, TcpOutOfWindow for unacceptable ones
+ * (answered with an ACK), the RFC 5961 challenge counters, and the
+ * socket's sk_drops for the discards RFC 9293 prescribes.
  */
 #include <linux/tcp.h>
 #include <net/checksum.h>
@@ -40,9 +41,16 @@ static u16 anp_tcp_parse_mss(const struct tcphdr *th)
 	return 0;
 }
 
+/*
+ * A discard RFC 9293 prescribes (an RST to a listener, a segment
+ * without ACK, ...): no input error, so not TcpInErrs, which Linux
+ * keeps for bad checksums and malformed headers (tcp_v4_rcv()) and a
+ * SYN in ESTABLISHED (tcp_validate_incoming()); counted in the
+ * socket's drops, as Linux's tcp_drop_reason().
+ */
 static void anp_tcp_drop(struct sock *sk, struct sk_buff *skb)
 {
-	ANP_TCP_INC(sk, IN_ERRS);
+	sk_drops_add(sk, skb);
 	kfree_skb(skb);
 }
 
@@ -633,9 +641,12 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	}
 	/*
 	 * Anywhere else a SYN is answered with a challenge ACK (RFC 5961
-	 * 4.2), never a reset.
+	 * 4.2), never a reset; in ESTABLISHED Linux counts it in TcpInErrs
+	 * too (tcp_rcv_established() passes syn_inerr).
 	 */
 	if (cb->flags & TCPHDR_SYN) {
+		if (sk->sk_state == TCP_ESTABLISHED)
+			ANP_TCP_INC(sk, IN_ERRS);
 		if (anp_tcp_syn_check() == ANP_TCP_CHALLENGE) {
 			ANP_TCP_INC(sk, SYN_CHALLENGE);
 			anp_tcp_send_challenge_ack(sk);
@@ -844,8 +855,8 @@ lookup:
 		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				   READ_ONCE(sk->sk_sndbuf) + 64 * 1024)) {
 			bh_unlock_sock(sk);
+			/* Not TcpInErrs: Linux counts it here only. */
 			ANP_INC_STATS(an, ANP_MIB_TCP_BACKLOG_DROP);
-			ANP_INC_STATS(an, ANP_MIB_TCP_IN_ERRS);
 			atomic_inc(&sk->sk_drops);
 			kfree_skb(skb);
 			sock_put(sk);

@@ -1121,6 +1121,49 @@ static void tt_test_bad_csum(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PASSIVE_OPENS), 0);
 }
 
+/*
+ * Linux counts TcpInErrs only for a bad checksum, a malformed header
+ * and a SYN in ESTABLISHED (tcp_validate_incoming()'s syn_inerr); the
+ * discards RFC 9293 prescribes are no errors: an RST to a listener
+ * (3.10.7.2: "An incoming RST should be ignored"), a segment to it
+ * without SYN, RST or ACK, a segment without ACK in a synchronized
+ * state (3.10.7.4 fifth check: "drop the segment").
+ */
+static void tt_test_in_errs(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn other = { .lport = HPORT, .pport = PPORT + 1 };
+	struct tt_seg s = { .win = PWIN, .seq = PISS };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	s.flags = F_RST;
+	tt_send(f, &other, &s);
+	TT_NONE(f);
+	s.flags = F_FIN;
+	tt_send(f, &other, &s);
+	TT_NONE(f);
+	s.flags = F_PSH;
+	s.seq = c.pnxt;
+	s.len = 10;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_SEGS), 3);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_ERRS), 0);
+
+	/* A SYN in ESTABLISHED: a challenge ACK and an input error. */
+	s.flags = F_SYN;
+	s.len = 0;
+	s.mss = PMSS;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SYN_CHALLENGE), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_ERRS), 1);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+}
+
 /* Our receive buffer, small enough to fill: SO_RCVBUF 4096 -> 8192. */
 #define TT_SMALL_RCVBUF	4096
 
@@ -1849,6 +1892,7 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_ofo),
 	KUNIT_CASE(tt_test_overlap_trim),
 	KUNIT_CASE(tt_test_bad_csum),
+	KUNIT_CASE(tt_test_in_errs),
 	KUNIT_CASE(tt_test_rcv_zero_window),
 	KUNIT_CASE(tt_test_rcv_zero_window_ack),
 	KUNIT_CASE(tt_test_nagle),
