@@ -113,7 +113,12 @@ enum anp_tcp_check anp_tcp_ack_check(u32 ack, u32 snd_una, u32 snd_nxt,
 
 /*
  * RFC 5961 7: at most ANP_TCP_CHALLENGE_LIMIT challenge ACKs per second
- * per host (Linux's tcp_challenge_ack_limit of 6.1 is 1000).
+ * per host, a bound of our own on top of the per-socket limit of one
+ * per 500 ms (ANP_TCP_OOW_INTERVAL in tcp.h, Linux's
+ * tcp_invalid_ratelimit).  Linux 6.1 has only the per-socket limit: its
+ * host-wide tcp_challenge_ack_limit defaults to INT_MAX, i.e. off,
+ * since a shared budget tells an off-path attacker when another
+ * connection drew a challenge ACK (CVE-2016-5696).
  */
 #define ANP_TCP_CHALLENGE_LIMIT	1000
 
