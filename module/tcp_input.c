@@ -534,6 +534,23 @@ static int anp_tcp_rst_errno(const struct sock *sk)
 	}
 }
 
+/*
+ * RFC 5961 4.2 and RFC 9293 3.10.7.4 fourth check: a SYN in a
+ * synchronized state, "irrespective of the sequence number", draws a
+ * challenge ACK (rate limited) and is discarded, never a reset; in
+ * ESTABLISHED Linux counts it in TcpInErrs too (tcp_rcv_established()
+ * passes syn_inerr to tcp_validate_incoming()).
+ */
+static void anp_tcp_syn_challenge(struct sock *sk)
+{
+	if (sk->sk_state == TCP_ESTABLISHED)
+		ANP_TCP_INC(sk, IN_ERRS);
+	if (anp_tcp_syn_check() == ANP_TCP_CHALLENGE) {
+		ANP_TCP_INC(sk, SYN_CHALLENGE);
+		anp_tcp_send_challenge_ack(sk);
+	}
+}
+
 static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
@@ -594,6 +611,20 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	zero_wnd = !win && seg_len && cb->seq == tp->rcv_nxt;
 	if (!zero_wnd &&
 	    !anp_tcp_seq_acceptable(cb->seq, seg_len, tp->rcv_nxt, win)) {
+		/*
+		 * A SYN outside the window is challenged like one inside
+		 * (Linux's tcp_validate_incoming(): goto syn_challenge),
+		 * not answered with an ACK for each; but a listener's
+		 * child in SYN-RECEIVED and a TIME-WAIT ACK it, as
+		 * Linux's tcp_check_req() and tcp_timewait_state_process()
+		 * do.
+		 */
+		if ((cb->flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN &&
+		    sk->sk_state != TCP_TIME_WAIT &&
+		    !(sk->sk_state == TCP_SYN_RECV && tp->listener)) {
+			anp_tcp_syn_challenge(sk);
+			goto discard;
+		}
 		if (!(cb->flags & TCPHDR_RST)) {
 			ANP_TCP_INC(sk, OUT_OF_WINDOW);
 			/* Data always gets its duplicate ACK; a pure ACK
@@ -639,18 +670,9 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		anp_tcp_done(sk);
 		goto discard;
 	}
-	/*
-	 * Anywhere else a SYN is answered with a challenge ACK (RFC 5961
-	 * 4.2), never a reset; in ESTABLISHED Linux counts it in TcpInErrs
-	 * too (tcp_rcv_established() passes syn_inerr).
-	 */
+	/* Anywhere else: the challenge ACK. */
 	if (cb->flags & TCPHDR_SYN) {
-		if (sk->sk_state == TCP_ESTABLISHED)
-			ANP_TCP_INC(sk, IN_ERRS);
-		if (anp_tcp_syn_check() == ANP_TCP_CHALLENGE) {
-			ANP_TCP_INC(sk, SYN_CHALLENGE);
-			anp_tcp_send_challenge_ack(sk);
-		}
+		anp_tcp_syn_challenge(sk);
 		goto discard;
 	}
 	/* Fifth: "if the ACK bit is off, drop the segment". */

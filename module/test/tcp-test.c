@@ -1577,6 +1577,9 @@ static const struct tt_5961_case tt_5961_cases_tab[] = {
 	/* RFC 5961 4.2: a SYN, wherever it falls in the window. */
 	{ "SYN in the window", F_SYN, 1000, 0, 0, true },
 	{ "SYN at RCV.NXT", F_SYN, 0, 0, 0, true },
+	/* RFC 5961 4.2 "irrespective of the sequence number", as Linux. */
+	{ "SYN beyond the window", F_SYN, HWIN + 1000, 0, 0, true },
+	{ "SYN before RCV.NXT", F_SYN, -1000, 0, 0, true },
 	/* RFC 5961 5.2: SEG.ACK > SND.NXT, data dropped too. */
 	{ "ACK beyond SND.NXT", F_ACK, 0, 1, 10, true },
 	/* RFC 5961 5.2: SEG.ACK < SND.UNA - MAX.SND.WND. */
@@ -1622,6 +1625,8 @@ static void tt_test_5961(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), k->challenge);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SYN_CHALLENGE),
 			k->challenge && (k->flags & F_SYN));
+	/* Linux: a SYN in ESTABLISHED is an input error, the rest not. */
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_ERRS), !!(k->flags & F_SYN));
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_RSTS), 0);
 	tt_read_expect(f, &c, c.pnxt, -EAGAIN);
 }
