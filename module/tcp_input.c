@@ -877,7 +877,7 @@ lookup:
 		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				   READ_ONCE(sk->sk_sndbuf) + 64 * 1024)) {
 			bh_unlock_sock(sk);
-			/* Not TcpInErrs: Linux counts it here only. */
+			/* As Linux's tcp_add_backlog(): not TcpInErrs. */
 			ANP_INC_STATS(an, ANP_MIB_TCP_BACKLOG_DROP);
 			atomic_inc(&sk->sk_drops);
 			kfree_skb(skb);
