@@ -57,7 +57,7 @@
  *   a listener's acc_lock (spinlock, BH-safe) when a child joins or
  *   leaves the listener's queues (never the listener's socket lock
  *   under a child's), then anp_port_table.lock (hash changes), then
- *   anp_tcp_challenge.lock, anp_sock_table.lock.  Input in BH takes
+ *   anp_sock_table.lock.  Input in BH takes
  *   one socket lock at a time (bh_lock_sock_nested); a listener's
  *   socket lock is held while it creates a child, which is not
  *   locked until it is hashed.
@@ -171,7 +171,7 @@ enum anp_mib_field {
 	ANP_MIB_TCP_LISTEN_DROPS,	/* every SYN/ACK a listener dropped */
 	ANP_MIB_TCP_CHALLENGE_ACK,	/* TCPChallengeACK: RFC 5961 */
 	ANP_MIB_TCP_SYN_CHALLENGE,	/* TCPSYNChallenge: for a SYN */
-	ANP_MIB_TCP_CHALLENGE_LIMITED,	/* not sent: socket or host limit */
+	ANP_MIB_TCP_CHALLENGE_LIMITED,	/* not sent: the socket's limit */
 	ANP_MIB_TCP_OUT_OF_WINDOW,	/* unacceptable segments (ACKed) */
 	ANP_MIB_TCP_BACKLOG_DROP,	/* TCPBacklogDrop: backlog full */
 	ANP_MIB_TCP_RCVQ_DROP,		/* TCPRcvQDrop: receive buffer full */
@@ -262,7 +262,6 @@ struct anp_net {
 	struct anp_frag_table *frag;	/* frag.c: reassembly queues */
 	struct anp_loop *loop;		/* loop.c: local delivery */
 	struct anp_sock_table *socks;	/* sock.c: sockets and ports */
-	struct anp_tcp_challenge tcp_challenge;	/* RFC 5961 7 */
 };
 
 extern unsigned int anp_net_id;
@@ -747,7 +746,6 @@ void anp_tcp_rcv(struct anp_net *an, struct sk_buff *skb);
 void anp_tcp_err(struct anp_net *an, const struct iphdr *iph,
 		 const struct tcphdr *th, u8 type, u8 code, __be32 info);
 /* Per host: challenge-ACK limiter; on exit, every orphan is ended. */
-void anp_tcp_net_init(struct anp_net *an);
 void anp_tcp_net_exit(struct anp_net *an);
 /* The SOCK_STREAM proto_ops and proto (af_anp.c picks them). */
 extern const struct proto_ops anp_stream_ops;

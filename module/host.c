@@ -152,7 +152,6 @@ int anp_host_setup(struct anp_net *an, struct net *net)
 	 */
 	an->ip_id = get_random_u16();
 	anp_icmp_ratelimit_init(&an->icmp_rl);
-	anp_tcp_net_init(an);
 
 	an->mib = alloc_percpu(struct anp_mib);
 	if (!an->mib)

@@ -1403,11 +1403,6 @@ struct proto anp_tcp_proto = {
 
 /* ---- per host ------------------------------------------------------ */
 
-void anp_tcp_net_init(struct anp_net *an)
-{
-	anp_tcp_challenge_init(&an->tcp_challenge);
-}
-
 void anp_tcp_net_exit(struct anp_net *an)
 {
 	struct sock *sk;

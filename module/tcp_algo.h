@@ -10,14 +10,13 @@
  * side effect (sending, timers, counters).
  *
  *   tcp_seq.c   ISN (RFC 6528), acceptability and RFC 5961 checks,
- *               challenge-ACK rate limit, Nagle and SWS decisions
+ *               Nagle and SWS decisions
  *   tcp_rto.c   RFC 6298 estimator
  *   tcp_cong.c  RFC 5681 / 6582 / 6928: the ops table and NewReno
  *   tcp_ofo.c   the out-of-order queue (RFC 9293 3.10.7.4)
  *
  * Locking: none inside; the caller holds the socket (bh_lock_sock or
- * lock_sock) for per-connection state, and the challenge-ACK limiter
- * has its own spinlock.
+ * lock_sock) for per-connection state.
  */
 #ifndef __ANP_TCP_ALGO_H
 #define __ANP_TCP_ALGO_H
@@ -110,27 +109,6 @@ enum anp_tcp_check anp_tcp_syn_check(void);
  */
 enum anp_tcp_check anp_tcp_ack_check(u32 ack, u32 snd_una, u32 snd_nxt,
 				     u32 max_snd_wnd);
-
-/*
- * RFC 5961 7: at most ANP_TCP_CHALLENGE_LIMIT challenge ACKs per second
- * per host, a bound of our own on top of the per-socket limit of one
- * per 500 ms (ANP_TCP_OOW_INTERVAL in tcp.h, Linux's
- * tcp_invalid_ratelimit).  Linux 6.1 has only the per-socket limit: its
- * host-wide tcp_challenge_ack_limit defaults to INT_MAX, i.e. off,
- * since a shared budget tells an off-path attacker when another
- * connection drew a challenge ACK (CVE-2016-5696).
- */
-#define ANP_TCP_CHALLENGE_LIMIT	1000
-
-struct anp_tcp_challenge {
-	spinlock_t lock;		/* stamp and count */
-	unsigned long stamp;		/* jiffies of the current second */
-	u32 count;			/* sent in it */
-};
-
-void anp_tcp_challenge_init(struct anp_tcp_challenge *c);
-/* May one more challenge ACK go out at jiffies now? */
-bool anp_tcp_challenge_allow(struct anp_tcp_challenge *c, unsigned long now);
 
 /* ---- sender decisions (tcp_seq.c) ----------------------------------- */
 /*

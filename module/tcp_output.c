@@ -211,14 +211,16 @@ bool anp_tcp_oow_limited(struct sock *sk)
 
 /*
  * RFC 5961 7: challenge ACKs, one per socket per ANP_TCP_OOW_INTERVAL
- * and at most ANP_TCP_CHALLENGE_LIMIT a second per host.
+ * (Linux's tcp_invalid_ratelimit).  No host-wide budget: one shared by
+ * all connections tells an off-path attacker when another connection
+ * drew a challenge ACK (CVE-2016-5696); Linux 6.1's
+ * tcp_challenge_ack_limit defaults to INT_MAX, i.e. off, for that.
  */
 void anp_tcp_send_challenge_ack(struct sock *sk)
 {
 	struct anp_net *an = anp_net(sock_net(sk));
 
-	if (anp_tcp_oow_limited(sk) ||
-	    !anp_tcp_challenge_allow(&an->tcp_challenge, jiffies)) {
+	if (anp_tcp_oow_limited(sk)) {
 		ANP_INC_STATS(an, ANP_MIB_TCP_CHALLENGE_LIMITED);
 		return;
 	}

@@ -2,13 +2,11 @@
 /*
  * TCP decisions that are functions of sequence numbers and sizes:
  * initial sequence numbers (RFC 6528), segment acceptability (RFC 9293
- * 3.10.7.4), the RFC 5961 checks on RST, SYN and ACK with the
- * challenge-ACK rate limit, sender silly-window avoidance with Nagle
+ * 3.10.7.4), the RFC 5961 checks on RST, SYN and ACK, sender silly-window avoidance with Nagle
  * (RFC 1122 4.2.3.4, RFC 896) and receiver silly-window avoidance
  * (RFC 1122 4.2.3.3).  See tcp_algo.h for the contract of each.
  */
 #include <kunit/visibility.h>
-#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/net.h>
@@ -125,38 +123,6 @@ enum anp_tcp_check anp_tcp_ack_check(u32 ack, u32 snd_una, u32 snd_nxt,
 	return ANP_TCP_CHALLENGE;
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_tcp_ack_check);
-
-void anp_tcp_challenge_init(struct anp_tcp_challenge *c)
-{
-	spin_lock_init(&c->lock);
-	c->stamp = jiffies;
-	c->count = 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(anp_tcp_challenge_init);
-
-/*
- * RFC 5961 7: a host-wide budget of ANP_TCP_CHALLENGE_LIMIT challenge
- * ACKs per second.  A second starts at the first request HZ or more
- * jiffies after the last one started; the unsigned distance also makes
- * a clock that appears to go backwards start a new second rather than
- * lock the budget for a wrap of jiffies.
- */
-bool anp_tcp_challenge_allow(struct anp_tcp_challenge *c, unsigned long now)
-{
-	bool ok;
-
-	spin_lock_bh(&c->lock);
-	if (now - c->stamp >= HZ) {
-		c->stamp = now;
-		c->count = 0;
-	}
-	ok = c->count < ANP_TCP_CHALLENGE_LIMIT;
-	if (ok)
-		c->count++;
-	spin_unlock_bh(&c->lock);
-	return ok;
-}
-EXPORT_SYMBOL_IF_KUNIT(anp_tcp_challenge_allow);
 
 /*
  * RFC 1122 4.2.3.4: send when

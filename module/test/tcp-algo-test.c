@@ -3,8 +3,8 @@
  * The TCP algorithms of tcp_algo.h, driven with worked examples and
  * crafted segments (the style of smoltcp's tcp.rs tests): sequence
  * arithmetic at the wrap, ISNs (RFC 6528), acceptability (RFC 9293
- * 3.10.7.4), RFC 5961 verdicts and the challenge-ACK limit, Nagle and
- * silly-window decisions (RFC 1122 4.2.3.3, 4.2.3.4), the RFC 6298
+ * 3.10.7.4), RFC 5961 verdicts, Nagle and silly-window decisions
+ * (RFC 1122 4.2.3.3, 4.2.3.4), the RFC 6298
  * estimator, NewReno (RFC 5681, 6582, 6928) and the out-of-order queue.
  *
  * None of it needs a host: every function is a function of its
@@ -247,42 +247,6 @@ static void ack_check_edges(struct kunit *test)
 }
 
 /* Count how many of n requests at now the limiter grants. */
-static u32 challenge_grants(struct anp_tcp_challenge *c, unsigned long now,
-			    u32 n)
-{
-	u32 ok = 0;
-
-	while (n--)
-		ok += anp_tcp_challenge_allow(c, now);
-	return ok;
-}
-
-static void challenge_limit(struct kunit *test)
-{
-	struct anp_tcp_challenge c;
-	unsigned long now = jiffies + 10 * HZ;
-
-	anp_tcp_challenge_init(&c);
-	/* RFC 5961 7: LIMIT per second, then refused. */
-	KUNIT_EXPECT_EQ(test, challenge_grants(&c, now, ANP_TCP_CHALLENGE_LIMIT),
-			(u32)ANP_TCP_CHALLENGE_LIMIT);
-	KUNIT_EXPECT_FALSE(test, anp_tcp_challenge_allow(&c, now));
-	KUNIT_EXPECT_FALSE(test, anp_tcp_challenge_allow(&c, now + HZ - 1));
-	/* Refilled the next second, and empty again after LIMIT. */
-	KUNIT_EXPECT_EQ(test, challenge_grants(&c, now + HZ,
-					       ANP_TCP_CHALLENGE_LIMIT + 5),
-			(u32)ANP_TCP_CHALLENGE_LIMIT);
-	KUNIT_EXPECT_FALSE(test, anp_tcp_challenge_allow(&c, now + 2 * HZ - 1));
-	/* Across a wrap of jiffies. */
-	now = ULONG_MAX - HZ / 2;
-	KUNIT_EXPECT_TRUE(test, anp_tcp_challenge_allow(&c, now));
-	KUNIT_EXPECT_EQ(test, challenge_grants(&c, now + HZ / 4,
-					       ANP_TCP_CHALLENGE_LIMIT),
-			(u32)ANP_TCP_CHALLENGE_LIMIT - 1);
-	KUNIT_EXPECT_FALSE(test, anp_tcp_challenge_allow(&c, now + HZ - 1));
-	KUNIT_EXPECT_TRUE(test, anp_tcp_challenge_allow(&c, now + HZ));
-}
-
 /* ---- sender: RFC 1122 4.2.3.4 and Nagle (RFC 896) ------------------- */
 
 static void send_ok_clauses(struct kunit *test)
@@ -400,7 +364,6 @@ static struct kunit_case anp_tcp_seq_cases[] = {
 	KUNIT_CASE(seq_acceptable_table),
 	KUNIT_CASE(rst_check_edges),
 	KUNIT_CASE(ack_check_edges),
-	KUNIT_CASE(challenge_limit),
 	KUNIT_CASE(send_ok_clauses),
 	KUNIT_CASE(rcv_wnd_cases),
 	KUNIT_CASE(rcv_wnd_sweep),

@@ -1631,6 +1631,31 @@ static void tt_test_5961(struct kunit *test)
 	tt_read_expect(f, &c, c.pnxt, -EAGAIN);
 }
 
+/*
+ * RFC 5961 7, as Linux 6.1's tcp_send_challenge_ack(): at most one
+ * challenge ACK per connection per ANP_TCP_OOW_INTERVAL (500 ms, Linux's
+ * tcp_invalid_ratelimit); the second in-window RST in a row draws
+ * nothing and is counted in TCPChallengeACKLimited.
+ */
+static void tt_test_challenge_per_socket(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = { .flags = F_RST, .win = PWIN };
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt + 1;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 0);
+	s.seq = c.pnxt + 2;
+	tt_send(f, &c, &s);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_ACK), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CHALLENGE_LIMITED), 1);
+}
+
 /* ---- closing (RFC 9293 3.6) ---------------------------------------- */
 
 /*
@@ -1912,6 +1937,7 @@ static struct kunit_case tt_data_cases[] = {
 static struct kunit_case tt_5961_cases[] = {
 	KUNIT_CASE(tt_test_rst_exact),
 	KUNIT_CASE_PARAM(tt_test_5961, tt_5961_gen_params),
+	KUNIT_CASE(tt_test_challenge_per_socket),
 	{}
 };
 
