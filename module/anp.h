@@ -164,7 +164,7 @@ enum anp_mib_field {
 	ANP_MIB_TCP_IN_SEGS,
 	ANP_MIB_TCP_OUT_SEGS,
 	ANP_MIB_TCP_RETRANS_SEGS,
-	ANP_MIB_TCP_IN_ERRS,		/* every TCP input drop below too */
+	ANP_MIB_TCP_IN_ERRS,		/* bad csum or header, SYN in ESTAB */
 	ANP_MIB_TCP_OUT_RSTS,
 	ANP_MIB_TCP_IN_CSUM_ERRORS,	/* also counted in TcpInErrs */
 	ANP_MIB_TCP_LISTEN_OVERFLOWS,	/* accept or SYN queue full */
