@@ -326,17 +326,14 @@ static u32 anp_tcp_unread(const struct sock *sk, const struct sk_buff *skb)
 	return from - seq < skb->len ? skb->len - (from - seq) : 0;
 }
 
-/* A compact skb for receive-queue payload from seq on; NULL without memory. */
-static struct sk_buff *anp_tcp_collapse_alloc(u32 size, u32 seq)
+/* An empty compact skb for up to size bytes; NULL without memory. */
+static struct sk_buff *anp_tcp_collapse_alloc(u32 size)
 {
 	struct sk_buff *nskb = alloc_skb(min_t(u32, size, ANP_TCP_COLLAPSE_MAX),
 					 GFP_ATOMIC);
 
-	if (nskb) {
+	if (nskb)
 		memset(nskb->cb, 0, sizeof(nskb->cb));
-		ANP_TCP_SKB_CB(nskb)->seq = seq;
-		ANP_TCP_SKB_CB(nskb)->end_seq = seq;
-	}
 	return nskb;
 }
 
@@ -365,7 +362,7 @@ static void anp_tcp_collapse(struct sock *sk)
 		/* The compact skbs this one needs beyond nskb's room. */
 		need = left - min_t(u32, left, nskb ? skb_tailroom(nskb) : 0);
 		while (need) {
-			extra = anp_tcp_collapse_alloc(need, 0);
+			extra = anp_tcp_collapse_alloc(need);
 			if (!extra) {
 				__skb_queue_purge(&fresh);
 				return;
