@@ -289,6 +289,216 @@ static void anp_tcp_fin(struct sock *sk)
 	}
 }
 
+/*
+ * Receive memory (Linux's tcp_try_rmem_schedule() and its helpers).
+ * The buffer counts skb truesize, the window counts payload bytes, and
+ * a frame from a NIC may carry far more truesize than payload.  Data in
+ * sequence is never dropped while there is a way to make room for it:
+ * it is coalesced into the tail of the receive queue, the queue's
+ * bloated skbs are copied into compact ones (collapse) when the buffer
+ * is over, and out-of-order data, never acknowledged, is pruned last.
+ *
+ * A compact skb holds at least 3/4 of its truesize as payload (a page
+ * of payload in a page-sized head is about 87 %), so once collapsed
+ * the in-order data of a window W takes at most 4W/3 of truesize:
+ * anp_tcp_rcv_space() offers half of the free space as window, so
+ * whatever the peer may send within it fits.
+ */
+#define ANP_TCP_COLLAPSE_MAX	SKB_MAX_ORDER(0, 0)
+
+static bool anp_tcp_skb_bloated(const struct sk_buff *skb)
+{
+	return 4ULL * skb->len < 3ULL * skb->truesize;
+}
+
+static bool anp_tcp_rmem_fits(const struct sock *sk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) + anp_tcp_sk(sk)->ofo.truesize <=
+	       READ_ONCE(sk->sk_rcvbuf);
+}
+
+/* The out-of-order queue's bound: the buffer the receive queue leaves. */
+static u32 anp_tcp_ofo_room(const struct sock *sk)
+{
+	return max_t(int, READ_ONCE(sk->sk_rcvbuf) -
+			  atomic_read(&sk->sk_rmem_alloc), 0);
+}
+
+/* Bytes of skb (one of the receive queue) not read yet. */
+static u32 anp_tcp_unread(const struct sock *sk, const struct sk_buff *skb)
+{
+	u32 seq = ANP_TCP_SKB_CB(skb)->seq, from = anp_tcp_sk(sk)->copied_seq;
+
+	if (anp_seq_leq(from, seq))
+		return skb->len;
+	return from - seq < skb->len ? skb->len - (from - seq) : 0;
+}
+
+/* An empty compact skb for up to size bytes; NULL without memory. */
+static struct sk_buff *anp_tcp_collapse_alloc(u32 size)
+{
+	struct sk_buff *nskb = alloc_skb(min_t(u32, size, ANP_TCP_COLLAPSE_MAX),
+					 GFP_ATOMIC);
+
+	if (nskb)
+		memset(nskb->cb, 0, sizeof(nskb->cb));
+	return nskb;
+}
+
+/*
+ * tcp_collapse(): the unread payload of every bloated skb of the
+ * receive queue (and of a partly read head) is copied, in order, into
+ * compact skbs that take its place; runs of such skbs share the compact
+ * skbs.  An skb is replaced only when all its copies could be
+ * allocated, so the queue never holds a sequence number twice.
+ */
+static void anp_tcp_collapse(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct sk_buff *skb, *next, *nskb = NULL, *extra;
+	struct sk_buff_head fresh;
+
+	__skb_queue_head_init(&fresh);
+	skb_queue_walk_safe(q, skb, next) {
+		u32 left = anp_tcp_unread(sk, skb), off = skb->len - left;
+		u32 seq = ANP_TCP_SKB_CB(skb)->seq + off, need;
+
+		if (left && !off && !anp_tcp_skb_bloated(skb)) {
+			nskb = NULL;
+			continue;
+		}
+		/* The compact skbs this one needs beyond nskb's room. */
+		need = left - min_t(u32, left, nskb ? skb_tailroom(nskb) : 0);
+		while (need) {
+			extra = anp_tcp_collapse_alloc(need);
+			if (!extra) {
+				__skb_queue_purge(&fresh);
+				return;
+			}
+			need -= min_t(u32, need, skb_tailroom(extra));
+			__skb_queue_tail(&fresh, extra);
+		}
+		while (left) {
+			u32 n;
+
+			if (!nskb || !skb_tailroom(nskb)) {
+				nskb = __skb_dequeue(&fresh);
+				ANP_TCP_SKB_CB(nskb)->seq = seq;
+				ANP_TCP_SKB_CB(nskb)->end_seq = seq;
+				__skb_queue_before(q, skb, nskb);
+				skb_set_owner_r(nskb, sk);
+			}
+			n = min_t(u32, left, skb_tailroom(nskb));
+			/* Within skb->len: cannot fail. */
+			WARN_ON_ONCE(skb_copy_bits(skb, off, skb_put(nskb, n), n));
+			ANP_TCP_SKB_CB(nskb)->end_seq += n;
+			seq += n;
+			off += n;
+			left -= n;
+		}
+		__skb_unlink(skb, q);
+		consume_skb(skb);
+	}
+}
+
+/*
+ * tcp_try_coalesce(): skb's payload appended to the receive queue's
+ * tail skb when it follows it, its head or pages moved over; true when
+ * skb was consumed.
+ */
+static bool anp_tcp_try_coalesce(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	bool fragstolen;
+	int delta;
+
+	if (!tail ||
+	    ANP_TCP_SKB_CB(tail)->seq + tail->len != ANP_TCP_SKB_CB(skb)->seq ||
+	    !skb_try_coalesce(tail, skb, &fragstolen, &delta))
+		return false;
+	/* tail's truesize grew by delta: its owner pays it. */
+	atomic_add(delta, &sk->sk_rmem_alloc);
+	sk_mem_charge(sk, delta);
+	ANP_TCP_SKB_CB(tail)->end_seq = ANP_TCP_SKB_CB(tail)->seq + tail->len;
+	kfree_skb_partial(skb, fragstolen);
+	return true;
+}
+
+/*
+ * Room for in-order data, as tcp_try_rmem_schedule(): collapse the
+ * receive queue, then prune the out-of-order queue from its end (RFC
+ * 9293 3.10.7.4: data not acknowledged may be dropped; the peer sends
+ * it again).  An empty receive queue always takes the segment, as
+ * sk_forced_mem_schedule() in tcp_data_queue(): progress is never
+ * blocked by the out-of-order queue or one big skb.
+ */
+static bool anp_tcp_rmem_schedule(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	int room;
+
+	if (skb_queue_empty(&sk->sk_receive_queue) || anp_tcp_rmem_fits(sk))
+		return true;
+	anp_tcp_collapse(sk);
+	if (anp_tcp_rmem_fits(sk))
+		return true;
+	room = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	ANP_TCP_ADD(sk, OFO_DROP, anp_ofo_prune(&tp->ofo, max(room, 0)));
+	return anp_tcp_rmem_fits(sk);
+}
+
+/*
+ * A copy of skb's payload (and control block) in a compact skb, for the
+ * out-of-order queue; NULL when it would not be smaller or no memory.
+ */
+static struct sk_buff *anp_tcp_compact(struct sk_buff *skb)
+{
+	struct sk_buff *nskb;
+
+	if (skb->len > ANP_TCP_COLLAPSE_MAX || !anp_tcp_skb_bloated(skb))
+		return NULL;
+	nskb = alloc_skb(skb->len, GFP_ATOMIC);
+	if (!nskb)
+		return NULL;
+	if (skb_copy_bits(skb, 0, skb_put(nskb, skb->len), skb->len)) {
+		kfree_skb(nskb);
+		return NULL;
+	}
+	memcpy(nskb->cb, skb->cb, sizeof(skb->cb));
+	return nskb;
+}
+
+/*
+ * RFC 9293 3.10.7.4: hold a segment beyond RCV.NXT for later, payload
+ * or a bare FIN alike (the FIN is taken once the gap before it fills).
+ * The queue is bounded by the receive buffer's free space; when it is
+ * full, the receive queue is collapsed and a bloated segment copied to
+ * a compact skb before giving up (tcp_data_queue_ofo()).
+ */
+static void anp_tcp_queue_ofo(struct sock *sk, struct sk_buff *skb)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct sk_buff *nskb;
+	int ret;
+
+	ret = anp_ofo_insert(&tp->ofo, skb, anp_tcp_ofo_room(sk));
+	if (ret == -ENOBUFS) {
+		anp_tcp_collapse(sk);
+		nskb = anp_tcp_compact(skb);
+		if (nskb) {
+			consume_skb(skb);
+			skb = nskb;
+		}
+		ret = anp_ofo_insert(&tp->ofo, skb, anp_tcp_ofo_room(sk));
+	}
+	if (ret < 0) {
+		ANP_TCP_INC(sk, OFO_DROP);
+		kfree_skb(skb);
+	} else if (!ret) {
+		ANP_TCP_INC(sk, OFO_QUEUE);
+	}
+}
+
 /* An in-order segment (seq == rcv_nxt) to the receive queue. */
 static void anp_tcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -296,6 +506,8 @@ static void anp_tcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 
 	tp->rcv_nxt += skb->len;
 	tp->bytes_received += skb->len;
+	if (anp_tcp_try_coalesce(sk, skb))
+		return;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 }
@@ -313,7 +525,6 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 	bool had_ofo = tp->ofo.segs, fin, queued = false;
 	struct sk_buff *o;
 	u32 len;
-	int ret;
 
 	/* Bytes beyond the window are trimmed (with the FIN after them). */
 	if (anp_seq_after(cb->seq + skb->len, right) &&
@@ -324,18 +535,7 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 		cb->end_seq = right;
 	}
 	if (anp_seq_after(cb->seq, tp->rcv_nxt)) {
-		/* RFC 9293 3.10.7.4: hold it for later (bounded). */
-		if (!skb->len)
-			goto drop;
-		ret = anp_ofo_insert(&tp->ofo, skb,
-				     max_t(int, READ_ONCE(sk->sk_rcvbuf) -
-					   atomic_read(&sk->sk_rmem_alloc), 0));
-		if (ret < 0) {
-			ANP_TCP_INC(sk, OFO_DROP);
-			kfree_skb(skb);
-		} else if (!ret) {
-			ANP_TCP_INC(sk, OFO_QUEUE);
-		}
+		anp_tcp_queue_ofo(sk, skb);
 		/* RFC 5681 4.2: out-of-order data is ACKed at once. */
 		return true;
 	}
@@ -348,8 +548,8 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 	}
 	fin = cb->flags & TCPHDR_FIN;
 	if (skb->len) {
-		if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
-			/* Over the buffer: the peer sends it again. */
+		if (!anp_tcp_rmem_schedule(sk)) {
+			/* Still over the buffer: the peer sends it again. */
 			ANP_TCP_INC(sk, RCVQ_DROP);
 			atomic_inc(&sk->sk_drops);
 			kfree_skb(skb);

@@ -106,7 +106,11 @@ u32 anp_tcp_rcv_space(const struct sock *sk)
 	/*
 	 * Buffer space counts skb truesize, the window counts bytes: as
 	 * Linux's default tcp_adv_win_scale, half the free space is
-	 * offered as window, the rest covers the skbs' overhead.
+	 * offered as window, the rest covers the skbs' overhead.  What
+	 * is offered is accepted: in-order data that finds the buffer
+	 * over is coalesced or collapsed into compact skbs (at most 4/3
+	 * of their payload, see anp_tcp_rmem_schedule() in tcp_input.c)
+	 * and out-of-order data pruned, never dropped itself.
 	 */
 	return room > 0 ? room / 2 : 0;
 }

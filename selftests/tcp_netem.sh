@@ -16,6 +16,15 @@
 #
 # ANP_TCP_NETEM_BYTES sets the transfer size (default 100M, as issue 4
 # asks; e.g. 4M for a quick run).
+#
+# Both ends give up on a connection idle for IDLE s, longer than Linux's
+# largest retransmission timeout (TCP_RTO_MAX, 120 s): with no SACK or
+# timestamps on our side, a Linux sender at 10% loss both ways can back
+# its RTO off for a minute or more (Karn's rule keeps the backoff while
+# every ACK covers retransmitted data, and the duplicate ACKs of
+# go-back-N retransmissions raise its reordering estimate
+# (TcpExtTCPRenoReorder) until fast retransmit no longer fires).  The
+# Linux peer's counters are printed after each case.
 source "$(dirname "$0")/lib.sh"
 
 anp_setup_common
@@ -26,6 +35,7 @@ HOST=10.77.0.2
 PEER=10.88.0.2
 PORT=40100
 BYTES=${ANP_TCP_NETEM_BYTES:-100M}
+IDLE=150
 
 # tcp_start VAR NS ARGS...: anp-tcp ARGS... in NS, once it listens (lib.sh).
 tcp_start()
@@ -75,14 +85,14 @@ transfer()
 	routed_setup r c "$@" || return 1
 	if [ "$dir" = to ]; then
 		tcp_start srv "$r" serve --family anp --bind 0.0.0.0:$PORT \
-			--mode sink --count 1 || return 1
+			--mode sink --count 1 --idle $IDLE || return 1
 		out=$(nsx "$c" "$ANP_TCP" bulk --family inet --to $HOST:$PORT \
-			--bytes "$BYTES" --idle 120 2>&1)
+			--bytes "$BYTES" --idle $IDLE 2>&1)
 	else
 		tcp_start srv "$c" serve --family inet --bind 0.0.0.0:$PORT \
-			--mode sink --count 1 || return 1
+			--mode sink --count 1 --idle $IDLE || return 1
 		out=$(nsx "$r" "$ANP_TCP" bulk --family anp --to $PEER:$PORT \
-			--bytes "$BYTES" --idle 120 2>&1)
+			--bytes "$BYTES" --idle $IDLE 2>&1)
 	fi
 	rc=$?
 	diag "$out"
@@ -91,6 +101,12 @@ transfer()
 	wait "$srv"
 	expect_eq "sink exit status" $? 0
 	diag "$(cat "$ANP_TMPDIR/$srv.out")"
+	# The ANP host's TCP counters (drops by cause, OFO, retransmissions)
+	# and the Linux peer's loss recovery.
+	diag "$(nsx "$r" "$ANPCTL" stats -z | grep -i tcp)"
+	diag "$(ip netns exec "$c" nstat -as TcpRetransSegs TcpExtTCPTimeouts \
+		TcpExtTCPRenoReorder TcpExtTCPRenoRecovery TcpExtTCPLossProbes \
+		TcpExtTCPSpuriousRTOs TcpExtTCPRcvQDrop TcpExtTCPOFODrop)"
 	for s in "$r vr" "$c vc"; do
 		set -- $s
 		diag "$(tc -n "$1" -s qdisc show dev "$2" | head -n 3)"

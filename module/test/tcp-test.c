@@ -1902,6 +1902,169 @@ static void tt_test_listen_syn_fin(struct kunit *test)
 	anp_test_tx_purge(f->t);
 }
 
+/* ---- receive memory ------------------------------------------------ */
+
+/*
+ * The peer sends len bytes at seq on c in a segment whose skb carries
+ * about fat more bytes of truesize than a plain one: the tail of its
+ * payload sits in a frag_list skb of fat bytes, as a NIC's page-sized
+ * buffers (and no skb with a frag_list can be coalesced into another).
+ */
+static void tr_send_fat(struct tt_fix *f, const struct tt_conn *c, u8 flags,
+			u32 seq, u32 len, u32 fat)
+{
+	struct anp_test_ip_spec spec = {
+		.saddr = PEER, .daddr = HOST, .protocol = IPPROTO_TCP,
+	};
+	unsigned int hlen = sizeof(struct tcphdr);
+	struct sk_buff *skb, *tail;
+	struct tcphdr *th;
+	u32 i, k = len / 2;
+	u8 *buf;
+
+	buf = kunit_kzalloc(f->test, hlen + len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(f->test, buf);
+	th = (struct tcphdr *)buf;
+	th->source = htons(c->pport);
+	th->dest = htons(c->lport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(c->hnxt);
+	th->doff = hlen / 4;
+	tcp_flag_byte(th) = flags | F_ACK;
+	th->window = htons(PWIN);
+	for (i = 0; i < len; i++)
+		buf[hlen + i] = tt_byte(seq + i);
+	th->check = csum_tcpudp_magic(PEER, HOST, hlen + len, IPPROTO_TCP,
+				      csum_partial(buf, hlen + len, 0));
+	spec.payload = buf;
+	spec.payload_len = hlen + len;
+	skb = anp_test_ip(f->test, &spec);
+	if (fat && k) {
+		tail = alloc_skb(fat, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(f->test, tail);
+		skb_put_data(tail, skb_tail_pointer(skb) - k, k);
+		__skb_trim(skb, skb->len - k);
+		skb_shinfo(skb)->frag_list = tail;
+		skb->len += k;
+		skb->data_len += k;
+		skb->truesize += tail->truesize;
+	}
+	anp_test_ip_rcv(f->t, skb);
+	tt_hold(f);
+}
+
+/* The right edge of the window the host offered last (RFC 9293 3.3.1). */
+static u32 tr_edge(const struct tt_conn *c)
+{
+	return c->tp->rcv_wup + c->tp->rcv_wnd;
+}
+
+/*
+ * RFC 9293 3.8.6 / 3.10.7.4: every in-window, in-order byte is taken,
+ * whatever truesize the skbs carrying it have (Linux's
+ * tcp_try_rmem_schedule(): coalesce, collapse, prune): the peer fills
+ * the window with segments of five times their payload in truesize,
+ * never read, until the window is closed; nothing is dropped and the
+ * buffer stays bounded.
+ */
+static void tr_test_bloated_window(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 start, len, sent = 0;
+	int i;
+
+	tt_passive(f, &c, PWIN);
+	start = c.pnxt;
+	anp_test_mib_snap(f->ctx);
+	for (i = 0; i < 1000 && tr_edge(&c) != c.pnxt; i++) {
+		len = min_t(u32, PMSS, tr_edge(&c) - c.pnxt);
+		tr_send_fat(f, &c, 0, c.pnxt, len, 4 * PMSS);
+		c.pnxt += len;
+		sent += len;
+		KUNIT_ASSERT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+		anp_test_tx_purge(f->t);
+		/* A pending delayed ACK would move the edge: send it. */
+		if (tr_edge(&c) == c.pnxt && tt_fire(f, &c.tp->delack_timer))
+			anp_test_tx_purge(f->t);
+	}
+	KUNIT_EXPECT_EQ(test, tr_edge(&c), c.pnxt);
+	/* More than one full window went in, and more than the buffer. */
+	KUNIT_EXPECT_GT(test, sent, (u32)HWIN);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RCVQ_DROP), 0);
+	KUNIT_EXPECT_LE(test, atomic_read(&c.sk->sk_rmem_alloc),
+			c.sk->sk_rcvbuf + 6 * PMSS);
+	tt_read_expect(f, &c, start, sent);
+}
+
+/*
+ * Linux's tcp_prune_ofo_queue(): in-order data that finds the buffer
+ * full is taken at the expense of out-of-order data, never ACKed (RFC
+ * 9293 3.10.7.4), dropped from its highest sequence number down.
+ */
+static void tr_test_prune_ofo(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock;
+	struct tt_conn c;
+	u32 start, seq;
+	int i;
+
+	lsock = tt_listener(f, HPORT, 4);
+	sock_set_rcvbuf(lsock->sk, TT_SMALL_RCVBUF);
+	tt_passive_on(f, &c, lsock, PWIN, TT_SMALL_RCVBUF);
+	start = c.pnxt;
+	/* Unread in-order data, then bloated segments after a gap, until
+	 * the out-of-order queue has all the buffer left.
+	 */
+	tt_peer(f, &c, F_ACK, 100);
+	c.pnxt += 100;
+	for (i = 0, seq = c.pnxt + 200; i < 16; i++, seq += 100)
+		tr_send_fat(f, &c, 0, seq, 100, 1024);
+	KUNIT_ASSERT_GT(test, c.tp->ofo.segs, 1U);
+	anp_test_tx_purge(f->t);
+	anp_test_mib_snap(f->ctx);
+	/* The gap filled: the in-order data goes in, pruning the queue. */
+	tr_send_fat(f, &c, 0, c.pnxt, 100, 0);
+	tr_send_fat(f, &c, 0, c.pnxt + 100, 100, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RCVQ_DROP), 0);
+	KUNIT_EXPECT_GE(test, DELTA(f, TCP_OFO_DROP), 1);
+	KUNIT_EXPECT_LE(test, atomic_read(&c.sk->sk_rmem_alloc) +
+			c.tp->ofo.truesize, c.sk->sk_rcvbuf + 4 * PMSS);
+	/* What was left of the out-of-order queue followed in order. */
+	KUNIT_EXPECT_EQ(test, c.tp->ofo.segs, 0U);
+	KUNIT_EXPECT_TRUE(test, anp_seq_geq(c.tp->rcv_nxt, c.pnxt + 300));
+	c.pnxt = c.tp->rcv_nxt;
+	anp_test_tx_purge(f->t);
+	tt_read_expect(f, &c, start, c.pnxt - start);
+}
+
+/*
+ * RFC 9293 3.10.7.4: a bare FIN beyond RCV.NXT is held like data (and
+ * answered with a duplicate ACK); it is taken, the connection going to
+ * CLOSE-WAIT, once the data before it arrives.
+ */
+static void tr_test_ofo_fin(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	tr_send_fat(f, &c, F_FIN, c.pnxt + 100, 0, 0);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OFO_QUEUE), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_IN_ERRS), 0);
+	tt_peer(f, &c, F_ACK, 100);
+	/* The 100 bytes and the FIN: RCV.NXT past both. */
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt + 101, -1, 0);
+	TT_STATE(f, &c, TCP_CLOSE_WAIT);
+	tt_read_expect(f, &c, c.pnxt, 100);
+	tt_read_expect(f, &c, c.pnxt + 100, 0);
+	c.pnxt += 101;
+}
+
 static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_passive_open),
 	KUNIT_CASE(tt_test_listen_rst),
@@ -1951,6 +2114,13 @@ static struct kunit_case tt_close_cases[] = {
 	{}
 };
 
+static struct kunit_case tt_rmem_cases[] = {
+	KUNIT_CASE(tr_test_bloated_window),
+	KUNIT_CASE(tr_test_prune_ofo),
+	KUNIT_CASE(tr_test_ofo_fin),
+	{}
+};
+
 static struct kunit_suite tt_open_suite = {
 	.name = "anp-tcp-open",
 	.init = tt_init,
@@ -1979,5 +2149,12 @@ static struct kunit_suite tt_close_suite = {
 	.test_cases = tt_close_cases,
 };
 
+static struct kunit_suite tt_rmem_suite = {
+	.name = "anp-tcp-rmem",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_rmem_cases,
+};
+
 kunit_test_suites(&tt_open_suite, &tt_data_suite, &tt_5961_suite,
-		  &tt_close_suite);
+		  &tt_close_suite, &tt_rmem_suite);
