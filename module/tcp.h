@@ -144,6 +144,7 @@ struct anp_tcp_sock {
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
 	unsigned long last_oow_ack;	/* jiffies: ACK to a bad segment */
 	unsigned long snd_tstamp;	/* jiffies of the last data out */
+	unsigned long probe_tstamp;	/* jiffies of the last keepalive probe */
 
 	/* Listener. */
 	spinlock_t acc_lock;		/* syn_q, acc_q, counts, closing */

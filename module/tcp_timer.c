@@ -208,6 +208,14 @@ static void anp_tcp_keepalive_expired(struct sock *sk)
 			       jiffies + anp_tcp_keepidle(tp));
 		return;
 	}
+	/*
+	 * Anything from the peer since our last probe answers it: the
+	 * count starts again (Linux's tcp_ack() clears icsk_probes_out),
+	 * even when TCP_KEEPINTVL >= TCP_KEEPIDLE leaves the connection
+	 * idle again by now.
+	 */
+	if (tp->probes && !time_before(tp->rcv_tstamp, tp->probe_tstamp))
+		tp->probes = 0;
 	if (idle < anp_tcp_keepidle(tp)) {
 		tp->probes = 0;
 		sk_reset_timer(sk, &sk->sk_timer,
@@ -221,6 +229,7 @@ static void anp_tcp_keepalive_expired(struct sock *sk)
 		return;
 	}
 	tp->probes++;
+	tp->probe_tstamp = jiffies;
 	ANP_TCP_INC(sk, KEEPALIVE_PROBES);
 	anp_tcp_send_probe(sk);
 	sk_reset_timer(sk, &sk->sk_timer, jiffies + anp_tcp_keepintvl(tp));

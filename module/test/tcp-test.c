@@ -1666,5 +1666,178 @@ static struct kunit_suite tt_close_suite = {
 	.test_cases = tt_close_cases,
 };
 
+/* ---- timers: keepalive (RFC 1122 4.2.3.6) -------------------------- */
+
+/* setsockopt(SOL_TCP, opt, val) as a program would call it. */
+static void tt_tcp_opt(struct tt_fix *f, struct tt_conn *c, int opt, int val)
+{
+	KUNIT_EXPECT_EQ(f->test,
+			c->sock->ops->setsockopt(c->sock, SOL_TCP, opt,
+						 KERNEL_SOCKPTR(&val),
+						 sizeof(val)), 0);
+	tt_hold(f);
+}
+
+/* SO_KEEPALIVE on, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT in seconds and count. */
+static void tt_keepalive_on(struct tt_fix *f, struct tt_conn *c, int idle,
+			    int intvl, int cnt)
+{
+	int one = 1;
+
+	KUNIT_EXPECT_EQ(f->test,
+			sock_setsockopt(c->sock, SOL_SOCKET, SO_KEEPALIVE,
+					KERNEL_SOCKPTR(&one), sizeof(one)), 0);
+	tt_tcp_opt(f, c, TCP_KEEPIDLE, idle);
+	tt_tcp_opt(f, c, TCP_KEEPINTVL, intvl);
+	tt_tcp_opt(f, c, TCP_KEEPCNT, cnt);
+	KUNIT_EXPECT_TRUE(f->test, timer_pending(&c->sk->sk_timer));
+}
+
+/* Time passes: everything the connection remembers is d jiffies older. */
+static void tt_age(struct tt_conn *c, unsigned long d)
+{
+	c->tp->rcv_tstamp -= d;
+	c->tp->probe_tstamp -= d;
+}
+
+/*
+ * RFC 1122 4.2.3.6: no probe before TCP_KEEPIDLE of silence; then
+ * <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK> (no data, as Linux), again each
+ * TCP_KEEPINTVL while unanswered; an answer resets the count.
+ */
+static void tt_test_keepalive_probe(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int zero = 0;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	tt_keepalive_on(f, &c, 10, 2, 3);
+	TT_NONE(f);
+	/* Not idle long enough: no probe, the timer waits on. */
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+
+	tt_age(&c, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_KEEPALIVE_PROBES), 1);
+	/* Unanswered: the next one TCP_KEEPINTVL later. */
+	tt_age(&c, 2 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 2);
+
+	/* The peer's ACK answers: not idle any more, the count is reset. */
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_KEEPALIVE_PROBES), 2);
+
+	/* SO_KEEPALIVE off: the timer stops. */
+	KUNIT_EXPECT_EQ(test, sock_setsockopt(c.sock, SOL_SOCKET, SO_KEEPALIVE,
+					      KERNEL_SOCKPTR(&zero),
+					      sizeof(zero)), 0);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.sk->sk_timer));
+}
+
+/*
+ * An answered probe resets the count even when TCP_KEEPINTVL >=
+ * TCP_KEEPIDLE leaves the connection idle again at the next expiry
+ * (Linux clears icsk_probes_out on every ACK): answered probes never
+ * add up to TCP_KEEPCNT.
+ */
+static void tt_test_keepalive_answered(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int i;
+
+	tt_passive(f, &c, PWIN);
+	tt_keepalive_on(f, &c, 1, 5, 2);
+	tt_age(&c, HZ);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+		TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+		KUNIT_EXPECT_EQ(test, c.tp->probes, 1);
+		tt_peer(f, &c, F_ACK, 0);
+		TT_NONE(f);
+		tt_age(&c, 5 * HZ);
+	}
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+}
+
+/*
+ * TCP_KEEPCNT unanswered probes: the connection is aborted as Linux's
+ * tcp_keepalive_timer does, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>
+ * and ETIMEDOUT for the user.
+ */
+static void tt_test_keepalive_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int i;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	tt_keepalive_on(f, &c, 10, 2, 3);
+	tt_age(&c, 10 * HZ);
+	for (i = 1; i <= 3; i++) {
+		KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+		TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+		KUNIT_EXPECT_EQ(test, c.tp->probes, i);
+		tt_age(&c, 2 * HZ);
+	}
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_RST | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_KEEPALIVE_PROBES), 3);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.sk->sk_timer));
+}
+
+/* Data in flight: retransmission covers it, keepalive does not probe. */
+static void tt_test_keepalive_busy(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_keepalive_on(f, &c, 10, 2, 3);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, HWIN, 100);
+	tt_age(&c, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+}
+
+static struct kunit_case tt_timer_cases[] = {
+	KUNIT_CASE(tt_test_keepalive_probe),
+	KUNIT_CASE(tt_test_keepalive_answered),
+	KUNIT_CASE(tt_test_keepalive_timeout),
+	KUNIT_CASE(tt_test_keepalive_busy),
+	{}
+};
+
+static struct kunit_suite tt_timer_suite = {
+	.name = "anp-tcp-timers",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_timer_cases,
+};
+
 kunit_test_suites(&tt_open_suite, &tt_data_suite, &tt_5961_suite,
-		  &tt_close_suite);
+		  &tt_close_suite, &tt_timer_suite);
