@@ -120,7 +120,8 @@ struct anp_tcp_sock {
 	   listen_closing:1,		/* listener: queues being dropped */
 	   in_syn_q:1,			/* child: on its listener's SYN queue */
 	   in_acc_q:1,			/* child: on the accept queue */
-	   destroyed:1;
+	   destroyed:1,
+	   cork:1;			/* TCP_CORK */
 	u8 tmode;			/* enum anp_tcp_tmode of rtx_timer */
 	u8 retries;			/* RTO expiries in a row */
 	u8 probes;			/* persist or keepalive probes sent */

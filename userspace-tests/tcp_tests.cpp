@@ -1680,3 +1680,61 @@ TCP_CASE(t_tcp_backlog_full, "tcp-listen-backlog-full",
 	fd_guard a2 = accept_wait(l.fd.get());
 	fd_guard a3 = accept_wait(l.fd.get());
 }
+
+// ---- TCP_CORK ---------------------------------------------------------
+
+TCP_CASE(t_tcp_cork, "tcp-cork",
+	 "TCP_CORK 0 by default, any non-zero value reads 1; a corked short "
+	 "write is held (nothing within 50 ms, Linux's ceiling is 200 ms), "
+	 "uncorking sends it; corked data left alone still arrives (the "
+	 "ceiling); TCP_NODELAY flushes once",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 0,
+	      V(v, "TCP_CORK default"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, 5, "TCP_CORK");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 1,
+	      V(v, "TCP_CORK 5 reads back as 1"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 0,
+	      V(v, "TCP_CORK off reads back"));
+	short sh = 1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_CORK, &sh,
+					      sizeof(sh)); }), EINVAL,
+		  V(v, "TCP_CORK with optlen 2"));
+
+	conn c = establish(v);
+	const int t = c.t.get(), p = c.p.get();
+	const char msg[] = "corked";
+
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+	send_all(t, msg, 6);
+	CHECK(!(pev(p, 50, POLLIN) & POLLIN), V(v, "corked bytes sent at once"));
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+	auto got = recv_n(p, 6);
+
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "uncorked bytes"));
+
+	// Left corked: the ceiling sends them anyway.
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+	send_all(t, msg, 6);
+	got = recv_n(p, 6, 5000);
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes sent at the ceiling"));
+
+	// TCP_NODELAY while corked: one flush.  First all acknowledged:
+	// with data in flight Linux's tail loss probe sends corked bytes
+	// (tcp_send_loss_probe pushes with TCP_NAGLE_OFF).
+	REQUIRE(wait_for([&] { return ioctl_int(t, SIOCOUTQ, "SIOCOUTQ") == 0; },
+			 std::chrono::milliseconds(5000)),
+		V(v, "the ceiling's bytes not acknowledged"));
+	send_all(t, msg, 3);
+	CHECK(!(pev(p, 50, POLLIN) & POLLIN), V(v, "corked bytes sent at once (2)"));
+	set_int_opt(t, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+	got = recv_n(p, 3);
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes flushed by TCP_NODELAY"));
+	CHECK(get_int_opt(t, IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 1,
+	      V(v, "TCP_CORK still on after TCP_NODELAY"));
+}

@@ -1824,11 +1824,86 @@ static void tt_test_keepalive_busy(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
 }
 
+/* The next segment carries len bytes from seq (flags not checked). */
+static void tt_expect_data(struct tt_fix *f, const struct tt_conn *c, u32 seq,
+			   u32 len, int line)
+{
+	struct tt_out o;
+
+	if (!tt_pop(f, &o, line))
+		return;
+	KUNIT_EXPECT_EQ_MSG(f->test, o.seq, seq, "line %d: seq", line);
+	KUNIT_EXPECT_EQ_MSG(f->test, o.len, len, "line %d: length", line);
+	KUNIT_EXPECT_EQ_MSG(f->test, o.bad, o.len, "line %d: payload byte",
+			    line);
+	KUNIT_EXPECT_EQ_MSG(f->test, o.ack, c->pnxt, "line %d: ack", line);
+}
+
+#define TT_DATA(f, c, seq, len)	tt_expect_data(f, c, seq, len, __LINE__)
+
+/*
+ * TCP_CORK (Linux's TCP_NAGLE_CORK): a partial segment waits even with
+ * nothing in flight, a full one goes; what waits goes when the persist
+ * timer's override fires (the ceiling), when the cork comes off, or
+ * once when TCP_NODELAY is set.
+ */
+static void tt_test_cork(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	tt_tcp_opt(f, &c, TCP_CORK, 1);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, PMSS), PMSS);
+	tt_hold(f);
+	TT_DATA(f, &c, x, PMSS);
+	TT_NONE(f);
+	/* All acknowledged: the 100 bytes still wait, on the persist timer. */
+	c.hnxt = x + PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, x + PMSS, 100);
+	TT_NONE(f);
+	c.hnxt += 100;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* Taking the cork off sends what it held. */
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 50), 50);
+	tt_hold(f);
+	TT_NONE(f);
+	tt_tcp_opt(f, &c, TCP_CORK, 0);
+	TT_DATA(f, &c, c.hnxt, 50);
+	c.hnxt += 50;
+	tt_peer(f, &c, F_ACK, 0);
+
+	/* TCP_NODELAY flushes once; the cork stays on. */
+	tt_tcp_opt(f, &c, TCP_CORK, 1);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 10), 10);
+	tt_hold(f);
+	TT_NONE(f);
+	tt_tcp_opt(f, &c, TCP_NODELAY, 1);
+	TT_DATA(f, &c, c.hnxt, 10);
+	c.hnxt += 10;
+	tt_peer(f, &c, F_ACK, 0);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 10), 10);
+	tt_hold(f);
+	TT_NONE(f);
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
 	KUNIT_CASE(tt_test_keepalive_timeout),
 	KUNIT_CASE(tt_test_keepalive_busy),
+	KUNIT_CASE(tt_test_cork),
 	{}
 };
 
