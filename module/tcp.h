@@ -132,6 +132,11 @@ struct anp_tcp_sock {
 	u8 ca_state;			/* for TCP_INFO */
 	int keepidle;			/* jiffies, 0: default */
 	int keepintvl;
+	u32 user_timeout;		/* TCP_USER_TIMEOUT, ms, 0: none */
+	/* jiffies: first transmission of the oldest unacknowledged
+	 * segment, taken at the first RTO expiry (Linux's retrans_stamp).
+	 */
+	unsigned long rtx_start;
 
 	struct anp_rtt rtt;
 	struct anp_cc cc;

@@ -1738,3 +1738,46 @@ TCP_CASE(t_tcp_cork, "tcp-cork",
 	CHECK(get_int_opt(t, IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 1,
 	      V(v, "TCP_CORK still on after TCP_NODELAY"));
 }
+
+// ---- TCP_USER_TIMEOUT -------------------------------------------------
+
+TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",
+	 "TCP_USER_TIMEOUT 0 by default, reads back in ms, EINVAL when "
+	 "negative or with a short optlen, inherited by an accepted socket",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 0,
+	      V(v, "TCP_USER_TIMEOUT default"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 2500, "TCP_USER_TIMEOUT");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 2500,
+	      V(v, "TCP_USER_TIMEOUT reads back"));
+	int neg = -1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, &neg,
+					      sizeof(neg)); }), EINVAL,
+		  V(v, "TCP_USER_TIMEOUT -1"));
+	short sh = 1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, &sh,
+					      sizeof(sh)); }), EINVAL,
+		  V(v, "TCP_USER_TIMEOUT with optlen 2"));
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 2500,
+	      V(v, "TCP_USER_TIMEOUT unchanged by the errors"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 0, "TCP_USER_TIMEOUT");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 0,
+	      V(v, "TCP_USER_TIMEOUT back to 0"));
+
+	listener l = make_listener(v.fam, v.addr);
+
+	set_int_opt(l.fd.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 7000, "TCP_USER_TIMEOUT");
+	fd_guard p = tcp_socket(v.pfam);
+
+	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
+		V(v, "connect to the listener"));
+	fd_guard a = accept_wait(l.fd.get());
+
+	CHECK(get_int_opt(a.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 7000,
+	      V(v, "TCP_USER_TIMEOUT inherited by the accepted socket"));
+}

@@ -1898,12 +1898,109 @@ static void tt_test_cork(struct kunit *test)
 	TT_NONE(f);
 }
 
+/*
+ * TCP_USER_TIMEOUT (RFC 5482; Linux's retransmits_timed_out): data
+ * unacknowledged that long since its first transmission ends the
+ * connection at the next RTO expiry (never before one retry), however
+ * few retries; the RTO is clamped to the time left.
+ */
+static void tt_test_user_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	anp_test_mib_snap(f->ctx);
+	tt_tcp_opt(f, &c, TCP_USER_TIMEOUT, 3000);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_DATA(f, &c, x, 100);
+	/* The first expiry retransmits, whatever the time. */
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, x, 100);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	/* 1 s of the 3 gone: the next expiry retransmits again. */
+	c.tp->rtx_start -= HZ;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, x, 100);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	/* 3 s gone: a reset, ETIMEDOUT, after 2 retries of the 15. */
+	c.tp->rtx_start -= 2 * HZ;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_TIMEOUT), 1);
+}
+
+/* The RTO timer never runs past the user timeout. */
+static void tt_test_user_timeout_clamp(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	long left;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_USER_TIMEOUT, 1500);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_DATA(f, &c, c.hnxt, 100);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, c.hnxt, 100);
+	/*
+	 * 1.4 s gone: the next expiry retransmits and re-arms for the
+	 * 100 ms left, not the backed-off RTO (at least 400 ms).  Fired by
+	 * hand to read the timer before tt_hold() pushes it away.
+	 */
+	c.tp->rtx_start -= msecs_to_jiffies(1400);
+	KUNIT_ASSERT_TRUE(test, del_timer(&c.tp->rtx_timer));
+	local_bh_disable();
+	c.tp->rtx_timer.function(&c.tp->rtx_timer);
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->rtx_timer));
+	left = (long)(c.tp->rtx_timer.expires - jiffies);
+	tt_hold(f);
+	TT_DATA(f, &c, c.hnxt, 100);
+	KUNIT_EXPECT_GE(test, anp_rtt_rto(&c.tp->rtt), 400U * USEC_PER_MSEC);
+	KUNIT_EXPECT_LE(test, left, (long)msecs_to_jiffies(100));
+	KUNIT_EXPECT_GE(test, left, 0L);
+}
+
+/* With TCP_USER_TIMEOUT, that much silence after a probe ends it. */
+static void tt_test_keepalive_user_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_keepalive_on(f, &c, 10, 2, 100);
+	tt_tcp_opt(f, &c, TCP_USER_TIMEOUT, 15000);
+	tt_age(&c, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	/* 12 s of silence: another probe. */
+	tt_age(&c, 2 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	/* 15 s: over, after 2 of the 100 probes. */
+	tt_age(&c, 3 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_RST | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
 	KUNIT_CASE(tt_test_keepalive_timeout),
 	KUNIT_CASE(tt_test_keepalive_busy),
 	KUNIT_CASE(tt_test_cork),
+	KUNIT_CASE(tt_test_user_timeout),
+	KUNIT_CASE(tt_test_user_timeout_clamp),
+	KUNIT_CASE(tt_test_keepalive_user_timeout),
 	{}
 };
 
