@@ -53,6 +53,20 @@ OPEN_SECS=300
 CLOSE_SECS=120
 TIMEWAIT_SECS=120	# 2 * MSL is 60 s
 
+# poll_until SECS CMD...: CMD until it succeeds or SECS of wall clock
+# pass (lib.sh's wait_until counts 0.05 s steps, and one `anpctl
+# sockets` of 2,000 sockets takes seconds on the debug kernel).
+poll_until()
+{
+	local end=$((SECONDS + $1))
+
+	shift
+	until "$@"; do
+		[ $SECONDS -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
 # tcp_socks NS [STATE]: the ANP host's TCP sockets (in STATE).
 tcp_socks()
 {
@@ -120,13 +134,13 @@ many()
 		> "$ANP_TMPDIR/many.out" 2>&1 &
 	cli=$!
 	ANP_BG_PIDS+=("$cli")
-	wait_until $OPEN_SECS eval "test -s $ready || gone $cli"
+	poll_until $OPEN_SECS eval "test -s $ready || gone $cli"
 	if ! [ -s "$ready" ]; then
 		fail "anp-tcp many: $(cat "$ANP_TMPDIR/many.out")"
 		return 1
 	fi
 	expect_eq "connections echoed, all open at once" "$(cat "$ready")" "$CONNS"
-	if ! wait_until 10 eval '[ "$(tcp_socks "$ns" ESTAB)" -eq "$estab" ]'; then
+	if ! poll_until 10 eval '[ "$(tcp_socks "$ns" ESTAB)" -eq "$estab" ]'; then
 		diag "$(socks_by_state "$ns")"
 		fail "ANP sockets ESTAB while all are open: $(tcp_socks "$ns" ESTAB), want $estab"
 	fi
@@ -138,7 +152,7 @@ many()
 	wait "$cli"
 	expect "anp-tcp many: every connection echoed correctly" test $? -eq 0
 	diag "$(tail -n 12 "$ANP_TMPDIR/many.out")"
-	wait_until $CLOSE_SECS gone "$srv" ||
+	poll_until $CLOSE_SECS gone "$srv" ||
 		fail "the server did not see $CONNS connections end"
 	anp_bg_stop "$srv" 3
 	expect "server: $CONNS connections, none failed" \
@@ -146,7 +160,7 @@ many()
 	# The listener is gone with the server: s0 + TW sockets are left,
 	# and when TW > 0, only TIME-WAIT ones (s0 is 0: a fresh netns).
 	want=$((s0 + tw))
-	if ! wait_until $CLOSE_SECS tcp_socks_are "$ns" $want \
+	if ! poll_until $CLOSE_SECS tcp_socks_are "$ns" $want \
 			"$( [ "$tw" -gt 0 ] && echo TIME-WAIT)"; then
 		diag "$(socks_by_state "$ns")"
 		fail "ANP TCP sockets after close: $(tcp_socks "$ns"), want $want ($tw TIME-WAIT)"
@@ -165,9 +179,9 @@ timewait_ends()
 	expect "ANP-TCP slab holds only the $2 TIME-WAIT sockets" \
 		slab_le $((slab0 + $2))
 	expect "the TIME-WAIT sockets end (2 * MSL)" \
-		wait_until $TIMEWAIT_SECS tcp_socks_are "$1" 0 ""
+		poll_until $TIMEWAIT_SECS tcp_socks_are "$1" 0 ""
 	expect "ANP-TCP slab back to its start ($slab0)" \
-		wait_until $CLOSE_SECS slab_le "$slab0"
+		poll_until $CLOSE_SECS slab_le "$slab0"
 	diag "end: ANP-TCP slab $(slab_objs) objects, $((SECONDS - t0)) s after the close"
 }
 
@@ -190,7 +204,7 @@ t_inet_to_anp()
 	TO=$HOST
 	many "$a" anp 0.0.0.0 inet "$CONNS" 0 || return 1
 	expect "ANP-TCP slab back to its start ($slab0)" \
-		wait_until $CLOSE_SECS slab_le "$slab0"
+		poll_until $CLOSE_SECS slab_le "$slab0"
 	diag "end: ANP-TCP slab $(slab_objs) objects"
 }
 
