@@ -18,9 +18,10 @@
 #  - ANP client -> ANP server (the host to itself) and ANP client ->
 #    Linux server: the ANP client closes first, so its sockets wait in
 #    TIME-WAIT (one side of an ANP-to-ANP connection always does).  The
-#    test checks that exactly the clients' sockets remain, all in
-#    TIME-WAIT (each server socket is gone), and that the slab holds
-#    those and no more; then it polls (bounded: 2 * MSL + 60 s) until
+#    test checks that at most the clients' sockets remain, all in
+#    TIME-WAIT (each server socket is gone; on the slow debug kernel
+#    some may have ended already), and that the slab holds those and
+#    no more; then it polls (bounded: 2 * MSL + 60 s) until
 #    the TIME-WAIT timers have ended them and the slab is back to its
 #    start.  Deleting the netns would not be faster: an AF_ANP socket,
 #    orphan or not, holds its netns (sk_alloc), so the netns exit that
@@ -101,6 +102,15 @@ tcp_socks_are()
 		{ [ -z "$3" ] || [ "$(tcp_socks "$1" "$3")" -eq "$2" ]; }
 }
 
+# only_timewait NS MAX: at most MAX TCP sockets, all in TIME-WAIT.
+only_timewait()
+{
+	local n
+
+	n=$(tcp_socks "$1")
+	[ "$n" -le "$2" ] && [ "$(tcp_socks "$1" TIME-WAIT)" -eq "$n" ]
+}
+
 one_host()
 {
 	anp_ns_create "$1" || return 1
@@ -157,16 +167,16 @@ many()
 	anp_bg_stop "$srv" 3
 	expect "server: $CONNS connections, none failed" \
 		grep -q ": $CONNS connections, 0 failed" "$ANP_TMPDIR/$srv.out"
-	# The listener is gone with the server: s0 + TW sockets are left,
-	# and when TW > 0, only TIME-WAIT ones (s0 is 0: a fresh netns).
+	# The listener is gone with the server: at most s0 + TW sockets are
+	# left (s0 is 0: a fresh netns), all in TIME-WAIT (a slow kernel may
+	# reach this point after some have ended already).
 	want=$((s0 + tw))
-	if ! poll_until $CLOSE_SECS tcp_socks_are "$ns" $want \
-			"$( [ "$tw" -gt 0 ] && echo TIME-WAIT)"; then
+	if ! poll_until $CLOSE_SECS only_timewait "$ns" $want; then
 		diag "$(socks_by_state "$ns")"
-		fail "ANP TCP sockets after close: $(tcp_socks "$ns"), want $want ($tw TIME-WAIT)"
+		fail "ANP TCP sockets after close: $(tcp_socks "$ns"), want at most $want, all TIME-WAIT"
 		return 1
 	fi
-	diag "after close: $want ANP TCP sockets ($tw TIME-WAIT), slab $(slab_objs) objects"
+	diag "after close: $(tcp_socks "$ns") ANP TCP sockets, all TIME-WAIT, slab $(slab_objs) objects"
 }
 
 # timewait_ends NS TW: the slab holds no more than the TW sockets in
