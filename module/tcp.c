@@ -26,8 +26,10 @@
  *  - delayed ACK 40 ms, quick ACKs for the first 16 segments.
  *  - keepalive 7200 s / 75 s / 9 probes unless TCP_KEEP* say.
  *  - options: SOL_TCP TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_KEEPIDLE,
- *    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT; SOL_IP IP_TOS (ECN bits kept clear)
- *    and IP_TTL; SO_REUSEPORT at SOL_ANP (see udp.c); others ENOPROTOOPT.
+ *    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_CORK, TCP_USER_TIMEOUT
+ *    (synchronized states: data retransmission and keepalive); SOL_IP IP_TOS (ECN
+ *    bits kept clear) and IP_TTL; SO_REUSEPORT at SOL_ANP (see udp.c);
+ *    others ENOPROTOOPT.
  *  - no urgent data (MSG_OOB: EOPNOTSUPP as Linux with no OOB byte:
  *    EINVAL), no path MTU discovery (ICMP Fragmentation Needed is only
  *    a soft error: segments never exceed the route's MTU).
@@ -321,6 +323,8 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->as.tos = ltp->as.tos;
 	ctp->as.ttl = ltp->as.ttl;
 	ctp->nodelay = ltp->nodelay;
+	ctp->cork = ltp->cork;
+	ctp->user_timeout = ltp->user_timeout;
 	ctp->user_mss = ltp->user_mss;
 	ctp->keepidle = ltp->keepidle;
 	ctp->keepintvl = ltp->keepintvl;
@@ -1159,8 +1163,30 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 	switch (optname) {
 	case TCP_NODELAY:
 		tp->nodelay = !!val;
-		/* Linux: turning it on sends what Nagle held. */
-		if (val)
+		/* Linux: turning it on sends what Nagle held, and what
+		 * TCP_CORK held, once (TCP_NAGLE_PUSH); the cork stays.
+		 */
+		if (val) {
+			u8 cork = tp->cork;
+
+			tp->cork = 0;
+			anp_tcp_push(sk, false);
+			tp->cork = cork;
+		}
+		break;
+	case TCP_USER_TIMEOUT:
+		/* Linux: milliseconds, 0 for the default, not negative. */
+		if (val < 0)
+			err = -EINVAL;
+		else
+			tp->user_timeout = val;
+		break;
+	case TCP_CORK:
+		/* Linux: removing the cork sends what it held, as Nagle
+		 * (or TCP_NODELAY) allows.
+		 */
+		tp->cork = !!val;
+		if (!val)
 			anp_tcp_push(sk, false);
 		break;
 	case TCP_MAXSEG:
@@ -1301,6 +1327,12 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 	switch (optname) {
 	case TCP_NODELAY:
 		val = tp->nodelay;
+		break;
+	case TCP_CORK:
+		val = tp->cork;
+		break;
+	case TCP_USER_TIMEOUT:
+		val = tp->user_timeout;
 		break;
 	case TCP_MAXSEG:
 		/* Linux: the current MSS once connected, else user_mss. */

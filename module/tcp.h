@@ -120,7 +120,8 @@ struct anp_tcp_sock {
 	   listen_closing:1,		/* listener: queues being dropped */
 	   in_syn_q:1,			/* child: on its listener's SYN queue */
 	   in_acc_q:1,			/* child: on the accept queue */
-	   destroyed:1;
+	   destroyed:1,
+	   cork:1;			/* TCP_CORK */
 	u8 tmode;			/* enum anp_tcp_tmode of rtx_timer */
 	u8 retries;			/* RTO expiries in a row */
 	u8 probes;			/* persist or keepalive probes sent */
@@ -131,6 +132,11 @@ struct anp_tcp_sock {
 	u8 ca_state;			/* for TCP_INFO */
 	int keepidle;			/* jiffies, 0: default */
 	int keepintvl;
+	u32 user_timeout;		/* TCP_USER_TIMEOUT, ms, 0: none */
+	/* jiffies: first transmission of the oldest unacknowledged
+	 * segment, taken at the first RTO expiry (Linux's retrans_stamp).
+	 */
+	unsigned long rtx_start;
 
 	struct anp_rtt rtt;
 	struct anp_cc cc;
@@ -144,6 +150,7 @@ struct anp_tcp_sock {
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
 	unsigned long last_oow_ack;	/* jiffies: ACK to a bad segment */
 	unsigned long snd_tstamp;	/* jiffies of the last data out */
+	unsigned long probe_tstamp;	/* jiffies of the last keepalive probe */
 
 	/* Listener. */
 	spinlock_t acc_lock;		/* syn_q, acc_q, counts, closing */

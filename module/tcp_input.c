@@ -142,11 +142,19 @@ static void anp_tcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	ANP_TCP_INC(sk, PASSIVE_OPENS);
 	/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>; its timer is armed. */
-	/* Subclass 0 under the listener's nested (1) lock. */
+	/*
+	 * Subclass 0 under the listener's nested (1) lock.  From the
+	 * listener's backlog (release_sock) this runs with BH on: the
+	 * SYN,ACK to a local peer would run the softirq inside the
+	 * transmit (anp_loop_xmit's local_bh_enable), whose answer for
+	 * this child then spins on the lock held here.
+	 */
+	local_bh_disable();
 	bh_lock_sock(child);
 	if (anp_tcp_send_syn(child))
 		anp_tcp_done(child);
 	bh_unlock_sock(child);
+	local_bh_enable();
 	consume_skb(skb);
 	return;
 

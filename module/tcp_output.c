@@ -424,8 +424,15 @@ void anp_tcp_push(struct sock *sk, bool override)
 			room = min(room, len);
 			if (!room)
 				break;
+			/*
+			 * TCP_CORK (Linux's TCP_NAGLE_CORK): nothing is
+			 * pushed, only full segments go, until the cork
+			 * comes off or the persist timer's override (one
+			 * RTO, Linux's 200 ms ceiling from its probe timer)
+			 * sends what waits.
+			 */
 			if (!anp_tcp_send_ok(room, tp->mss,
-					     room == len &&
+					     !tp->cork && room == len &&
 					     skb_queue_is_last(&sk->sk_write_queue,
 							       skb),
 					     flight > 0, tp->nodelay,

@@ -43,12 +43,30 @@ static unsigned long anp_tcp_rto_jiffies(const struct anp_tcp_sock *tp)
 	return usecs_to_jiffies(anp_rtt_rto(&tp->rtt)) ?: 1;
 }
 
+/* TCP_USER_TIMEOUT applies to synchronized states (Linux 6.1). */
+static bool anp_tcp_user_timeout_on(const struct sock *sk)
+{
+	return anp_tcp_sk(sk)->user_timeout &&
+	       !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));
+}
+
 void anp_tcp_arm_rtx(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	unsigned long when = anp_tcp_rto_jiffies(tp);
 
+	/*
+	 * Linux's tcp_clamp_rto_to_user_timeout(): once retransmitting,
+	 * the timer expires no later than the user timeout does.
+	 */
+	if (tp->retries && anp_tcp_user_timeout_on(sk)) {
+		unsigned long end = tp->rtx_start +
+				    msecs_to_jiffies(tp->user_timeout);
+
+		when = time_after(end, jiffies) ? min(when, end - jiffies) : 1;
+	}
 	tp->tmode = ANP_TCP_T_RTX;
-	sk_reset_timer(sk, &tp->rtx_timer, jiffies + anp_tcp_rto_jiffies(tp));
+	sk_reset_timer(sk, &tp->rtx_timer, jiffies + when);
 }
 
 void anp_tcp_arm_persist(struct sock *sk)
@@ -114,7 +132,21 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 		tp->tmode = ANP_TCP_T_NONE;
 		return;
 	}
-	if (tp->retries >= limit) {
+	if (!tp->retries) {
+		u32 age = tcp_clock_us() - ANP_TCP_SKB_CB(skb_peek(&tp->rtx_q))->tx_us;
+
+		tp->rtx_start = jiffies - usecs_to_jiffies(age);
+	}
+	/*
+	 * RFC 9293 3.8.3: R2 as a count of retries or, with
+	 * TCP_USER_TIMEOUT (RFC 9293 3.10.x USER TIMEOUT, RFC 5482), the
+	 * time since the oldest unacknowledged segment was first sent
+	 * (Linux's retransmits_timed_out(): never before one retry).
+	 */
+	if (anp_tcp_user_timeout_on(sk) ?
+	    tp->retries && !time_before(jiffies, tp->rtx_start +
+					msecs_to_jiffies(tp->user_timeout)) :
+	    tp->retries >= limit) {
 		ANP_TCP_INC(sk, ABORT_ON_TIMEOUT);
 		/* The soft error ICMP left is reported, else ETIMEDOUT. */
 		anp_tcp_reset(sk, sk->sk_err_soft ?: ETIMEDOUT);
@@ -208,19 +240,33 @@ static void anp_tcp_keepalive_expired(struct sock *sk)
 			       jiffies + anp_tcp_keepidle(tp));
 		return;
 	}
+	/*
+	 * Anything from the peer since our last probe answers it: the
+	 * count starts again (Linux's tcp_ack() clears icsk_probes_out),
+	 * even when TCP_KEEPINTVL >= TCP_KEEPIDLE leaves the connection
+	 * idle again by now.
+	 */
+	if (tp->probes && !time_before(tp->rcv_tstamp, tp->probe_tstamp))
+		tp->probes = 0;
 	if (idle < anp_tcp_keepidle(tp)) {
 		tp->probes = 0;
 		sk_reset_timer(sk, &sk->sk_timer,
 			       jiffies + anp_tcp_keepidle(tp) - idle);
 		return;
 	}
-	if (tp->probes >= anp_tcp_keepcnt(tp)) {
+	/* Linux: with TCP_USER_TIMEOUT, that much silence after a probe
+	 * ends the connection instead of TCP_KEEPCNT probes.
+	 */
+	if (tp->user_timeout ?
+	    tp->probes && idle >= msecs_to_jiffies(tp->user_timeout) :
+	    tp->probes >= anp_tcp_keepcnt(tp)) {
 		/* Linux's tcp_keepalive_timer: a reset, then ETIMEDOUT. */
 		anp_tcp_send_active_reset(sk);
 		anp_tcp_reset(sk, sk->sk_err_soft ?: ETIMEDOUT);
 		return;
 	}
 	tp->probes++;
+	tp->probe_tstamp = jiffies;
 	ANP_TCP_INC(sk, KEEPALIVE_PROBES);
 	anp_tcp_send_probe(sk);
 	sk_reset_timer(sk, &sk->sk_timer, jiffies + anp_tcp_keepintvl(tp));

@@ -29,6 +29,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -1527,4 +1529,264 @@ TCP_CASE(t_tcp_epoll, "tcp-epoll-level-edge",
 	// EPOLLERR and EPOLLHUP are always reported.
 	CHECK(ev == (EPOLLOUT | EPOLLERR | EPOLLHUP),
 	      V(v, "edge: after the peer's RST " + ev_str(static_cast<int>(ev))));
+}
+
+// ---- keepalive options (RFC 1122 4.2.3.6) -----------------------------
+
+TCP_CASE(t_tcp_keepalive_opts, "tcp-keepalive-options",
+	 "SO_KEEPALIVE 0 by default; TCP_KEEPIDLE 7200, TCP_KEEPINTVL 75, "
+	 "TCP_KEEPCNT 9 by default; set values read back; EINVAL out of "
+	 "range (1..32767, 1..32767, 1..127) and for a short optlen; "
+	 "inherited by an accepted socket",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	const int fd = s.get();
+
+	CHECK(get_int_opt(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE") == 0,
+	      V(v, "SO_KEEPALIVE default"));
+	CHECK(get_int_opt(fd, IPPROTO_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE") == 7200,
+	      V(v, "TCP_KEEPIDLE default"));
+	CHECK(get_int_opt(fd, IPPROTO_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL") == 75,
+	      V(v, "TCP_KEEPINTVL default"));
+	CHECK(get_int_opt(fd, IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT") == 9,
+	      V(v, "TCP_KEEPCNT default"));
+	set_int_opt(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+	CHECK(get_int_opt(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE") == 1,
+	      V(v, "SO_KEEPALIVE reads back"));
+
+	struct range {
+		int opt;
+		const char *name;
+		int max, set;
+	};
+	const range ranges[] = {
+		{TCP_KEEPIDLE, "TCP_KEEPIDLE", 32767, 30},
+		{TCP_KEEPINTVL, "TCP_KEEPINTVL", 32767, 5},
+		{TCP_KEEPCNT, "TCP_KEEPCNT", 127, 3},
+	};
+
+	for (const range &r : ranges) {
+		for (int bad : {0, -1, r.max + 1}) {
+			CHECK_ERR(sys([&] { return setsockopt(fd, IPPROTO_TCP, r.opt, &bad,
+							      sizeof(bad)); }), EINVAL,
+				  V(v, std::string(r.name) + " " + std::to_string(bad)));
+		}
+		short sh = static_cast<short>(r.set);
+
+		CHECK_ERR(sys([&] { return setsockopt(fd, IPPROTO_TCP, r.opt, &sh,
+						      sizeof(sh)); }), EINVAL,
+			  V(v, std::string(r.name) + " with optlen 2"));
+		set_int_opt(fd, IPPROTO_TCP, r.opt, r.max, r.name);
+		CHECK(get_int_opt(fd, IPPROTO_TCP, r.opt, r.name) == r.max,
+		      V(v, std::string(r.name) + " at its maximum reads back"));
+		set_int_opt(fd, IPPROTO_TCP, r.opt, r.set, r.name);
+		CHECK(get_int_opt(fd, IPPROTO_TCP, r.opt, r.name) == r.set,
+		      V(v, std::string(r.name) + " reads back"));
+	}
+
+	// A listener's settings pass to the connections it accepts.
+	listener l = make_listener(v.fam, v.addr);
+
+	set_int_opt(l.fd.get(), SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+	fd_guard p = tcp_socket(v.pfam);
+
+	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
+		V(v, "connect to the listener"));
+	fd_guard a = accept_wait(l.fd.get());
+
+	CHECK(get_int_opt(a.get(), SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE") == 1,
+	      V(v, "SO_KEEPALIVE inherited by the accepted socket"));
+}
+
+// ---- listen backlog ---------------------------------------------------
+
+// Linux's TcpExt counters (/proc/net/netstat) or the ANP host's, by the
+// names `anpctl stats` uses (TcpExtListenOverflows...).
+static std::map<std::string, uint64_t> tcpext_counters(int family)
+{
+	std::map<std::string, uint64_t> m;
+
+	if (family == AF_ANP) {
+		cmd_result r = run_cmd({"anpctl", "stats"});
+		std::istringstream in(r.out);
+		std::string k;
+		uint64_t n;
+
+		REQUIRE(r.status == 0, "anpctl stats: " + r.out);
+		while (in >> k >> n)
+			m[k] = n;
+		return m;
+	}
+	std::ifstream f("/proc/net/netstat");
+	std::string names, values;
+
+	while (std::getline(f, names) && std::getline(f, values)) {
+		if (names.rfind("TcpExt:", 0) != 0)
+			continue;
+		std::istringstream n(names), val(values);
+		std::string k, x;
+
+		n >> k;
+		val >> x;
+		while (n >> k && val >> x)
+			m["TcpExt" + k] = std::stoull(x);
+	}
+	REQUIRE(!m.empty(), "/proc/net/netstat has no TcpExt");
+	return m;
+}
+
+// The listener's accept queue length (TCP_INFO's tcpi_unacked, as Linux).
+static unsigned acceptq_len(int lfd)
+{
+	return get_info(lfd).tcpi_unacked;
+}
+
+TCP_CASE(t_tcp_backlog_full, "tcp-listen-backlog-full",
+	 "listen(fd, 1): two connections wait for accept(), a third SYN is "
+	 "dropped (ListenOverflows and ListenDrops move) and the connect "
+	 "stays pending; accept() makes room and the retried SYN completes it",
+	 "", "")
+{
+	listener l = make_listener(v.fam, v.addr, 0, 1);
+	const auto to = saddr(v.pfam, v.addr, l.port);
+	fd_guard c[3] = {tcp_socket(v.pfam), tcp_socket(v.pfam), tcp_socket(v.pfam)};
+
+	for (int i = 0; i < 2; i++) {
+		REQUIRE(connect_wait(c[i].get(), to) == 0,
+			V(v, "connect " + std::to_string(i + 1)));
+		REQUIRE(wait_for([&] { return acceptq_len(l.fd.get()) == unsigned(i + 1); },
+				 std::chrono::milliseconds(5000)),
+			V(v, "accept queue " + std::to_string(acceptq_len(l.fd.get())) +
+			  ", want " + std::to_string(i + 1)));
+	}
+	auto st0 = tcpext_counters(v.fam);
+
+	set_nonblock(c[2].get(), true);
+	CHECK_ERR(do_connect(c[2].get(), to), EINPROGRESS, V(v, "third connect"));
+	// Its SYN is dropped: no SYN,ACK, the connect stays pending (the
+	// first retransmission is 1 s later).
+	CHECK(wait_for([&] { return tcpext_counters(v.fam)["TcpExtListenDrops"] >
+					st0["TcpExtListenDrops"]; },
+		       std::chrono::milliseconds(5000)),
+	      V(v, "ListenDrops did not move"));
+	CHECK(!(pev(c[2].get(), 300, POLLOUT) & POLLOUT),
+	      V(v, "the third connect completed with the queue full"));
+	counter_moves delta{st0, tcpext_counters(v.fam)};
+
+	CHECK(delta("TcpExtListenOverflows") >= 1,
+	      V(v, delta.says("TcpExtListenOverflows", 1)));
+	CHECK(delta("TcpExtListenDrops") >= 1, V(v, delta.says("TcpExtListenDrops", 1)));
+	CHECK(acceptq_len(l.fd.get()) == 2, V(v, "accept queue still 2"));
+
+	// Room again: the retransmitted SYN completes the third.
+	fd_guard a1 = accept_wait(l.fd.get());
+
+	CHECK(pev(c[2].get(), 8000, POLLOUT) & POLLOUT,
+	      V(v, "the third connect did not complete after accept()"));
+	CHECK(get_int_opt(c[2].get(), SOL_SOCKET, SO_ERROR, "SO_ERROR") == 0,
+	      V(v, "third connect SO_ERROR"));
+	fd_guard a2 = accept_wait(l.fd.get());
+	fd_guard a3 = accept_wait(l.fd.get());
+}
+
+// ---- TCP_CORK ---------------------------------------------------------
+
+TCP_CASE(t_tcp_cork, "tcp-cork",
+	 "TCP_CORK 0 by default, any non-zero value reads 1; a corked short "
+	 "write is held (nothing within 50 ms, Linux's ceiling is 200 ms), "
+	 "uncorking sends it; corked data left alone still arrives (the "
+	 "ceiling); TCP_NODELAY flushes once",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 0,
+	      V(v, "TCP_CORK default"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, 5, "TCP_CORK");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 1,
+	      V(v, "TCP_CORK 5 reads back as 1"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 0,
+	      V(v, "TCP_CORK off reads back"));
+	short sh = 1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_CORK, &sh,
+					      sizeof(sh)); }), EINVAL,
+		  V(v, "TCP_CORK with optlen 2"));
+
+	conn c = establish(v);
+	const int t = c.t.get(), p = c.p.get();
+	const char msg[] = "corked";
+
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+	send_all(t, msg, 6);
+	CHECK(!(pev(p, 50, POLLIN) & POLLIN), V(v, "corked bytes sent at once"));
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+	auto got = recv_n(p, 6);
+
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "uncorked bytes"));
+
+	// Left corked: the ceiling sends them anyway.
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+	send_all(t, msg, 6);
+	got = recv_n(p, 6, 5000);
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes sent at the ceiling"));
+
+	// TCP_NODELAY while corked: one flush.  First all acknowledged:
+	// with data in flight Linux's tail loss probe sends corked bytes
+	// (tcp_send_loss_probe pushes with TCP_NAGLE_OFF).
+	REQUIRE(wait_for([&] { return ioctl_int(t, SIOCOUTQ, "SIOCOUTQ") == 0; },
+			 std::chrono::milliseconds(5000)),
+		V(v, "the ceiling's bytes not acknowledged"));
+	send_all(t, msg, 3);
+	CHECK(!(pev(p, 50, POLLIN) & POLLIN), V(v, "corked bytes sent at once (2)"));
+	set_int_opt(t, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+	got = recv_n(p, 3);
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes flushed by TCP_NODELAY"));
+	CHECK(get_int_opt(t, IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 1,
+	      V(v, "TCP_CORK still on after TCP_NODELAY"));
+}
+
+// ---- TCP_USER_TIMEOUT -------------------------------------------------
+
+TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",
+	 "TCP_USER_TIMEOUT 0 by default, reads back in ms, EINVAL when "
+	 "negative or with a short optlen, inherited by an accepted socket",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 0,
+	      V(v, "TCP_USER_TIMEOUT default"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 2500, "TCP_USER_TIMEOUT");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 2500,
+	      V(v, "TCP_USER_TIMEOUT reads back"));
+	int neg = -1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, &neg,
+					      sizeof(neg)); }), EINVAL,
+		  V(v, "TCP_USER_TIMEOUT -1"));
+	short sh = 1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, &sh,
+					      sizeof(sh)); }), EINVAL,
+		  V(v, "TCP_USER_TIMEOUT with optlen 2"));
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 2500,
+	      V(v, "TCP_USER_TIMEOUT unchanged by the errors"));
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 0, "TCP_USER_TIMEOUT");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 0,
+	      V(v, "TCP_USER_TIMEOUT back to 0"));
+
+	listener l = make_listener(v.fam, v.addr);
+
+	set_int_opt(l.fd.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 7000, "TCP_USER_TIMEOUT");
+	fd_guard p = tcp_socket(v.pfam);
+
+	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
+		V(v, "connect to the listener"));
+	fd_guard a = accept_wait(l.fd.get());
+
+	CHECK(get_int_opt(a.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 7000,
+	      V(v, "TCP_USER_TIMEOUT inherited by the accepted socket"));
 }

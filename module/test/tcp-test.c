@@ -2156,5 +2156,350 @@ static struct kunit_suite tt_rmem_suite = {
 	.test_cases = tt_rmem_cases,
 };
 
+/* ---- timers: keepalive (RFC 1122 4.2.3.6) -------------------------- */
+
+/* setsockopt(SOL_TCP, opt, val) as a program would call it. */
+static void tt_tcp_opt(struct tt_fix *f, struct tt_conn *c, int opt, int val)
+{
+	KUNIT_EXPECT_EQ(f->test,
+			c->sock->ops->setsockopt(c->sock, SOL_TCP, opt,
+						 KERNEL_SOCKPTR(&val),
+						 sizeof(val)), 0);
+	tt_hold(f);
+}
+
+/* SO_KEEPALIVE on, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT in seconds and count. */
+static void tt_keepalive_on(struct tt_fix *f, struct tt_conn *c, int idle,
+			    int intvl, int cnt)
+{
+	int one = 1;
+
+	KUNIT_EXPECT_EQ(f->test,
+			sock_setsockopt(c->sock, SOL_SOCKET, SO_KEEPALIVE,
+					KERNEL_SOCKPTR(&one), sizeof(one)), 0);
+	tt_tcp_opt(f, c, TCP_KEEPIDLE, idle);
+	tt_tcp_opt(f, c, TCP_KEEPINTVL, intvl);
+	tt_tcp_opt(f, c, TCP_KEEPCNT, cnt);
+	KUNIT_EXPECT_TRUE(f->test, timer_pending(&c->sk->sk_timer));
+}
+
+/* Time passes: everything the connection remembers is d jiffies older. */
+static void tt_age(struct tt_conn *c, unsigned long d)
+{
+	c->tp->rcv_tstamp -= d;
+	c->tp->probe_tstamp -= d;
+}
+
+/*
+ * RFC 1122 4.2.3.6: no probe before TCP_KEEPIDLE of silence; then
+ * <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK> (no data, as Linux), again each
+ * TCP_KEEPINTVL while unanswered; an answer resets the count.
+ */
+static void tt_test_keepalive_probe(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int zero = 0;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	tt_keepalive_on(f, &c, 10, 2, 3);
+	TT_NONE(f);
+	/* Not idle long enough: no probe, the timer waits on. */
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+
+	tt_age(&c, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_KEEPALIVE_PROBES), 1);
+	/* Unanswered: the next one TCP_KEEPINTVL later. */
+	tt_age(&c, 2 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 2);
+
+	/* The peer's ACK answers: not idle any more, the count is reset. */
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_KEEPALIVE_PROBES), 2);
+
+	/* SO_KEEPALIVE off: the timer stops. */
+	KUNIT_EXPECT_EQ(test, sock_setsockopt(c.sock, SOL_SOCKET, SO_KEEPALIVE,
+					      KERNEL_SOCKPTR(&zero),
+					      sizeof(zero)), 0);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.sk->sk_timer));
+}
+
+/*
+ * An answered probe resets the count even when TCP_KEEPINTVL >=
+ * TCP_KEEPIDLE leaves the connection idle again at the next expiry
+ * (Linux clears icsk_probes_out on every ACK): answered probes never
+ * add up to TCP_KEEPCNT.
+ */
+static void tt_test_keepalive_answered(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int i;
+
+	tt_passive(f, &c, PWIN);
+	tt_keepalive_on(f, &c, 1, 5, 2);
+	tt_age(&c, HZ);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+		TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+		KUNIT_EXPECT_EQ(test, c.tp->probes, 1);
+		tt_peer(f, &c, F_ACK, 0);
+		TT_NONE(f);
+		tt_age(&c, 5 * HZ);
+	}
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+}
+
+/*
+ * TCP_KEEPCNT unanswered probes: the connection is aborted as Linux's
+ * tcp_keepalive_timer does, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>
+ * and ETIMEDOUT for the user.
+ */
+static void tt_test_keepalive_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	int i;
+
+	tt_passive(f, &c, PWIN);
+	anp_test_mib_snap(f->ctx);
+	tt_keepalive_on(f, &c, 10, 2, 3);
+	tt_age(&c, 10 * HZ);
+	for (i = 1; i <= 3; i++) {
+		KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+		TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+		KUNIT_EXPECT_EQ(test, c.tp->probes, i);
+		tt_age(&c, 2 * HZ);
+	}
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_RST | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_KEEPALIVE_PROBES), 3);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.sk->sk_timer));
+}
+
+/* Data in flight: retransmission covers it, keepalive does not probe. */
+static void tt_test_keepalive_busy(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_keepalive_on(f, &c, 10, 2, 3);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, c.hnxt, c.pnxt, HWIN, 100);
+	tt_age(&c, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->probes, 0);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+}
+
+/* The next segment carries len bytes from seq (flags not checked). */
+static void tt_expect_data(struct tt_fix *f, const struct tt_conn *c, u32 seq,
+			   u32 len, int line)
+{
+	struct tt_out o;
+
+	if (!tt_pop(f, &o, line))
+		return;
+	KUNIT_EXPECT_EQ_MSG(f->test, o.seq, seq, "line %d: seq", line);
+	KUNIT_EXPECT_EQ_MSG(f->test, o.len, len, "line %d: length", line);
+	KUNIT_EXPECT_EQ_MSG(f->test, o.bad, o.len, "line %d: payload byte",
+			    line);
+	KUNIT_EXPECT_EQ_MSG(f->test, o.ack, c->pnxt, "line %d: ack", line);
+}
+
+#define TT_DATA(f, c, seq, len)	tt_expect_data(f, c, seq, len, __LINE__)
+
+/*
+ * TCP_CORK (Linux's TCP_NAGLE_CORK): a partial segment waits even with
+ * nothing in flight, a full one goes; what waits goes when the persist
+ * timer's override fires (the ceiling), when the cork comes off, or
+ * once when TCP_NODELAY is set.
+ */
+static void tt_test_cork(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	tt_tcp_opt(f, &c, TCP_CORK, 1);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, PMSS), PMSS);
+	tt_hold(f);
+	TT_DATA(f, &c, x, PMSS);
+	TT_NONE(f);
+	/* All acknowledged: the 100 bytes still wait, on the persist timer. */
+	c.hnxt = x + PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, x + PMSS, 100);
+	TT_NONE(f);
+	c.hnxt += 100;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* Taking the cork off sends what it held. */
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 50), 50);
+	tt_hold(f);
+	TT_NONE(f);
+	tt_tcp_opt(f, &c, TCP_CORK, 0);
+	TT_DATA(f, &c, c.hnxt, 50);
+	c.hnxt += 50;
+	tt_peer(f, &c, F_ACK, 0);
+
+	/* TCP_NODELAY flushes once; the cork stays on. */
+	tt_tcp_opt(f, &c, TCP_CORK, 1);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 10), 10);
+	tt_hold(f);
+	TT_NONE(f);
+	tt_tcp_opt(f, &c, TCP_NODELAY, 1);
+	TT_DATA(f, &c, c.hnxt, 10);
+	c.hnxt += 10;
+	tt_peer(f, &c, F_ACK, 0);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 10), 10);
+	tt_hold(f);
+	TT_NONE(f);
+}
+
+/*
+ * TCP_USER_TIMEOUT (RFC 5482; Linux's retransmits_timed_out): data
+ * unacknowledged that long since its first transmission ends the
+ * connection at the next RTO expiry (never before one retry), however
+ * few retries; the RTO is clamped to the time left.
+ */
+static void tt_test_user_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	anp_test_mib_snap(f->ctx);
+	tt_tcp_opt(f, &c, TCP_USER_TIMEOUT, 3000);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_DATA(f, &c, x, 100);
+	/* The first expiry retransmits, whatever the time. */
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, x, 100);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	/* 1 s of the 3 gone: the next expiry retransmits again. */
+	c.tp->rtx_start -= HZ;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, x, 100);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	/* 3 s gone: a reset, ETIMEDOUT, after 2 retries of the 15. */
+	c.tp->rtx_start -= 2 * HZ;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_TIMEOUT), 1);
+}
+
+/* The RTO timer never runs past the user timeout. */
+static void tt_test_user_timeout_clamp(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	long left;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_USER_TIMEOUT, 1500);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_DATA(f, &c, c.hnxt, 100);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_DATA(f, &c, c.hnxt, 100);
+	/*
+	 * 1.4 s gone: the next expiry retransmits and re-arms for the
+	 * 100 ms left, not the backed-off RTO (at least 400 ms).  Fired by
+	 * hand to read the timer before tt_hold() pushes it away.
+	 */
+	c.tp->rtx_start -= msecs_to_jiffies(1400);
+	KUNIT_ASSERT_TRUE(test, del_timer(&c.tp->rtx_timer));
+	local_bh_disable();
+	c.tp->rtx_timer.function(&c.tp->rtx_timer);
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->rtx_timer));
+	left = (long)(c.tp->rtx_timer.expires - jiffies);
+	tt_hold(f);
+	TT_DATA(f, &c, c.hnxt, 100);
+	KUNIT_EXPECT_GE(test, anp_rtt_rto(&c.tp->rtt), 400U * USEC_PER_MSEC);
+	KUNIT_EXPECT_LE(test, left, (long)msecs_to_jiffies(100));
+	KUNIT_EXPECT_GE(test, left, 0L);
+}
+
+/* With TCP_USER_TIMEOUT, that much silence after a probe ends it. */
+static void tt_test_keepalive_user_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_keepalive_on(f, &c, 10, 2, 100);
+	tt_tcp_opt(f, &c, TCP_USER_TIMEOUT, 15000);
+	tt_age(&c, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	/* 12 s of silence: another probe. */
+	tt_age(&c, 2 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt - 1, c.pnxt, -1, 0);
+	/* 15 s: over, after 2 of the 100 probes. */
+	tt_age(&c, 3 * HZ);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_EXPECT(f, &c, F_RST | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
+}
+
+static struct kunit_case tt_timer_cases[] = {
+	KUNIT_CASE(tt_test_keepalive_probe),
+	KUNIT_CASE(tt_test_keepalive_answered),
+	KUNIT_CASE(tt_test_keepalive_timeout),
+	KUNIT_CASE(tt_test_keepalive_busy),
+	KUNIT_CASE(tt_test_cork),
+	KUNIT_CASE(tt_test_user_timeout),
+	KUNIT_CASE(tt_test_user_timeout_clamp),
+	KUNIT_CASE(tt_test_keepalive_user_timeout),
+	{}
+};
+
+static struct kunit_suite tt_timer_suite = {
+	.name = "anp-tcp-timers",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_timer_cases,
+};
+
 kunit_test_suites(&tt_open_suite, &tt_data_suite, &tt_5961_suite,
-		  &tt_close_suite, &tt_rmem_suite);
+		  &tt_close_suite, &tt_rmem_suite, &tt_timer_suite);

@@ -14,6 +14,10 @@
 //            hashes what it receives (SHA-256) and answers with the 32-byte
 //            digest; the client compares it with its own.
 //   echo     the server echoes every byte until EOF.
+//   many     N connections open at once (non-blocking connect, epoll);
+//            each sends B bytes (0xAA + i + c) & 0xFF, c its index, so a
+//            crossed echo shows, and checks the echo; all close once all
+//            have been echoed (the server: serve --mode echo --concurrent).
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -30,6 +34,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -51,6 +58,7 @@ constexpr const char *usage_text =
 	"       anp-tcp pattern [OPTIONS] --to ADDR:PORT [--sizes N,...] [--repeat N]\n"
 	"       anp-tcp bulk    [OPTIONS] --to ADDR:PORT [--bytes N[K|M|G]]\n"
 	"       anp-tcp hold    [OPTIONS] --to ADDR:PORT --ready FILE\n"
+	"       anp-tcp many    [OPTIONS] --to ADDR:PORT [--conns N] [--bytes N]\n"
 	"\n"
 	"A TCP test tool for AF_ANP and AF_INET: any pairing of the two works.\n"
 	"\n"
@@ -61,6 +69,8 @@ constexpr const char *usage_text =
 	"           echo     echo every byte until EOF\n"
 	"         Ends on SIGTERM/SIGINT or after --count N connections, with a\n"
 	"         summary; exit 1 if any connection was corrupt or broken.\n"
+	"         --concurrent (echo only): serve every connection at once\n"
+	"         (epoll), each closed at its EOF.\n"
 	"pattern  for each size (default 4096,131072,1048576), --repeat times:\n"
 	"         connect, send be32 size and the pattern, check the echo, close.\n"
 	"bulk     connect, send be64 N and N bytes (default 1M) of a xorshift\n"
@@ -68,6 +78,13 @@ constexpr const char *usage_text =
 	"         throughput.\n"
 	"hold     connect, write --ready, and keep the connection open until\n"
 	"         SIGTERM/SIGINT or the peer closes (for anpctl sockets tests).\n"
+	"many     open --conns N (default 1000) connections at once (non-blocking\n"
+	"         connect and epoll); each sends --bytes B (default 4096) bytes\n"
+	"         (0xAA + i + c) & 0xFF (c: the connection's index) and checks\n"
+	"         their echo; once every one is echoed (or failed) all are\n"
+	"         closed.  --ready FILE: write the count of echoed connections\n"
+	"         to FILE first and close only on SIGTERM/SIGINT.  Fails if\n"
+	"         any connection fails or --idle passes with no progress.\n"
 	"\n"
 	"Options:\n"
 	"  --family anp|inet   socket family (default anp)\n"
@@ -77,6 +94,7 @@ constexpr const char *usage_text =
 	"  --ready FILE        serve: write the bound port to FILE once listening;\n"
 	"                      hold: the local port once connected\n"
 	"  --nodelay           set TCP_NODELAY\n"
+	"  --backlog N         serve: listen(N) (default 64)\n"
 	"  --quiet             client: only the summary\n";
 
 struct Endpoint {
@@ -87,6 +105,10 @@ struct Endpoint {
 struct Options {
 	std::string mode;		// serve | pattern | bulk
 	std::string serve_mode = "pattern";
+	bool concurrent = false;
+	unsigned long backlog = 64;
+	unsigned long conns = 1000;
+	bool bytes_set = false;
 	int family = AF_ANP;
 	std::optional<Endpoint> bind, to;
 	std::vector<size_t> sizes = {4096, 131072, 1048576};
@@ -289,7 +311,7 @@ Options parse_args(int argc, char **argv)
 		std::exit(0);
 	}
 	if (o.mode != "serve" && o.mode != "pattern" && o.mode != "bulk" &&
-	    o.mode != "hold")
+	    o.mode != "hold" && o.mode != "many")
 		throw UsageError("unknown command \"" + o.mode + "\"");
 	for (int i = 2; i < argc; i++) {
 		std::string opt = argv[i];
@@ -334,6 +356,7 @@ Options parse_args(int argc, char **argv)
 			o.repeat = parse_u64(opt, arg(), 1000000);
 		} else if (opt == "--bytes") {
 			o.bytes = parse_u64(opt, arg(), 1ULL << 40);
+			o.bytes_set = true;
 		} else if (opt == "--count") {
 			o.count = parse_u64(opt, arg(), 1UL << 30);
 		} else if (opt == "--idle") {
@@ -342,6 +365,14 @@ Options parse_args(int argc, char **argv)
 				throw UsageError("--idle: seconds > 0");
 		} else if (opt == "--ready") {
 			o.ready = arg();
+		} else if (opt == "--concurrent") {
+			o.concurrent = true;
+		} else if (opt == "--backlog") {
+			o.backlog = parse_u64(opt, arg(), 65535);
+		} else if (opt == "--conns") {
+			o.conns = parse_u64(opt, arg(), 1000000);
+			if (!o.conns)
+				throw UsageError("--conns: at least 1");
 		} else if (opt == "--nodelay") {
 			o.nodelay = true;
 		} else if (opt == "--quiet") {
@@ -354,6 +385,12 @@ Options parse_args(int argc, char **argv)
 		throw UsageError("serve needs --bind");
 	if (o.mode != "serve" && !o.to)
 		throw UsageError(o.mode + " needs --to");
+	if (o.concurrent && (o.mode != "serve" || o.serve_mode != "echo"))
+		throw UsageError("--concurrent is for serve --mode echo");
+	if (o.mode == "many" && !o.bytes_set)
+		o.bytes = 4096;
+	if (o.mode == "many" && o.bytes > (1U << 30))
+		throw UsageError("many: --bytes at most 1G");
 	return o;
 }
 
@@ -607,6 +644,153 @@ void serve_echo(int fd, std::string &msg, uint64_t &total)
 	msg = "echoed " + std::to_string(n) + " bytes";
 }
 
+// RLIMIT_NOFILE's soft limit up to the hard one: 1,000 connections need
+// more descriptors than the usual 1024.
+void raise_nofile()
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+void epoll_set(int ep, int op, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event ev = {};
+
+	ev.events = events;
+	ev.data.u64 = data;
+	if (epoll_ctl(ep, op, fd, &ev))
+		throw Failure(err("epoll_ctl"));
+}
+
+// serve --mode echo --concurrent: every connection at once, each echoed
+// until its EOF and then closed; the listener accepts while others run.
+int serve_concurrent(const Options &o, int lfd)
+{
+	struct Conn {
+		std::vector<unsigned char> pend;	// echo not yet written
+		uint64_t n = 0;
+	};
+	std::vector<std::optional<Conn>> conns;
+	unsigned long accepted = 0, finished = 0, bad = 0;
+	uint64_t total = 0;
+	std::vector<unsigned char> buf(1 << 16);
+
+	raise_nofile();
+	if (fcntl(lfd, F_SETFL, O_NONBLOCK))
+		throw Failure(err("O_NONBLOCK"));
+	Fd ep(epoll_create1(EPOLL_CLOEXEC));
+
+	if (ep.get() < 0)
+		throw Failure(err("epoll_create1"));
+	epoll_set(ep.get(), EPOLL_CTL_ADD, lfd, EPOLLIN, static_cast<uint64_t>(lfd));
+	auto finish = [&](int fd, const std::string &why) {
+		if (!why.empty()) {
+			bad++;
+			std::printf("serve: connection fd %d FAILED: %s\n", fd, why.c_str());
+			std::fflush(stdout);
+		}
+		total += conns[fd]->n;
+		conns[fd].reset();
+		close(fd);
+		finished++;
+	};
+	// Writes the pending echo; false when the socket failed.
+	auto flush = [&](int fd) -> bool {
+		Conn &c = *conns[fd];
+
+		while (!c.pend.empty()) {
+			ssize_t r = send(fd, c.pend.data(), c.pend.size(), MSG_NOSIGNAL);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0 && errno == EAGAIN)
+				break;
+			if (r < 0) {
+				finish(fd, err("send"));
+				return false;
+			}
+			c.pend.erase(c.pend.begin(), c.pend.begin() + r);
+		}
+		epoll_set(ep.get(), EPOLL_CTL_MOD, fd, c.pend.empty() ? EPOLLIN : EPOLLOUT,
+			  static_cast<uint64_t>(fd));
+		return true;
+	};
+	struct epoll_event evs[64];
+
+	while (!g_stop && (!o.count || finished < o.count)) {
+		int n = epoll_wait(ep.get(), evs, 64, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw Failure(err("epoll_wait"));
+		for (int i = 0; i < n; i++) {
+			int fd = static_cast<int>(evs[i].data.u64);
+
+			if (fd == lfd) {
+				for (;;) {
+					int c = accept4(lfd, nullptr, nullptr,
+							SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+					if (c < 0 && errno == EINTR)
+						continue;
+					if (c < 0 && (errno == EAGAIN || errno == ECONNABORTED))
+						break;
+					if (c < 0)
+						throw Failure(err("accept"));
+					if (static_cast<size_t>(c) >= conns.size())
+						conns.resize(static_cast<size_t>(c) + 1);
+					conns[c].emplace();
+					accepted++;
+					epoll_set(ep.get(), EPOLL_CTL_ADD, c, EPOLLIN,
+						  static_cast<uint64_t>(c));
+				}
+				continue;
+			}
+			if (!conns[fd])
+				continue;	// finished by an earlier event
+			if (!conns[fd]->pend.empty()) {
+				flush(fd);
+				continue;
+			}
+			ssize_t r = recv(fd, buf.data(), buf.size(), 0);
+
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r < 0) {
+				finish(fd, err("recv"));
+				continue;
+			}
+			if (r == 0) {
+				finish(fd, "");
+				continue;
+			}
+			conns[fd]->n += static_cast<uint64_t>(r);
+			conns[fd]->pend.assign(buf.begin(), buf.begin() + r);
+			flush(fd);
+		}
+	}
+	unsigned long still = 0;
+
+	for (size_t fd = 0; fd < conns.size(); fd++)
+		if (conns[fd]) {
+			total += conns[fd]->n;
+			close(static_cast<int>(fd));
+			still++;
+		}
+	if (still)
+		std::printf("serve: %lu connections FAILED: still open at the end\n", still);
+	bad += still;
+	std::printf("serve: %s echo (concurrent) on %s: %lu connections, %lu failed, %llu bytes\n",
+		    family_name(o.family), ep_str(*o.bind).c_str(), accepted, bad,
+		    (unsigned long long)total);
+	return bad ? 1 : 0;
+}
+
 int do_serve(const Options &o)
 {
 	int lfd = socket(o.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -622,7 +806,7 @@ int do_serve(const Options &o)
 
 	if (bind(lfd, (sockaddr *)&sa, sizeof(sa)))
 		throw Failure(err("bind " + ep_str(*o.bind)));
-	if (listen(lfd, 64))
+	if (listen(lfd, static_cast<int>(o.backlog)))
 		throw Failure(err("listen"));
 	socklen_t len = sizeof(sa);
 
@@ -637,6 +821,8 @@ int do_serve(const Options &o)
 
 		r << ntohs(sa.sin_port) << '\n';
 	}
+	if (o.concurrent)
+		return serve_concurrent(o, lfd);
 	unsigned long conns = 0, bad = 0;
 	uint64_t total = 0;
 
@@ -755,6 +941,190 @@ int do_hold(const Options &o)
 	return 0;
 }
 
+inline unsigned char many_byte(size_t conn, uint64_t i)
+{
+	return static_cast<unsigned char>((0xAA + i + conn) & 0xFF);
+}
+
+// anp-tcp many: --conns connections at once, each echoing --bytes.
+int do_many(const Options &o)
+{
+	struct Conn {
+		int fd = -1;
+		bool connected = false, done = false;
+		uint64_t sent = 0, got = 0;
+		std::string failure;
+	};
+	const size_t n = o.conns;
+	std::vector<Conn> conns(n);
+	std::vector<unsigned char> buf(1 << 16);
+	size_t connected = 0, left = n, failed = 0;
+	double t_connected = -1;
+	sockaddr_in to = make_sockaddr(o.family, *o.to);
+	struct sigaction act = {};
+
+	act.sa_handler = on_signal;
+	sigaction(SIGTERM, &act, nullptr);
+	sigaction(SIGINT, &act, nullptr);
+	raise_nofile();
+	Fd ep(epoll_create1(EPOLL_CLOEXEC));
+
+	if (ep.get() < 0)
+		throw Failure(err("epoll_create1"));
+	auto fail = [&](size_t i, const std::string &why) {
+		conns[i].failure = why;
+		conns[i].done = true;
+		failed++;
+		left--;
+		epoll_ctl(ep.get(), EPOLL_CTL_DEL, conns[i].fd, nullptr);
+	};
+	auto t0 = std::chrono::steady_clock::now();
+
+	for (size_t i = 0; i < n; i++) {
+		Conn &c = conns[i];
+
+		c.fd = socket(o.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (c.fd < 0)
+			throw Failure(err("socket #" + std::to_string(i)));
+		int one = 1;
+
+		if (o.nodelay && setsockopt(c.fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one,
+					    sizeof(one)))
+			throw Failure(err("TCP_NODELAY"));
+		if (o.bind) {
+			sockaddr_in sa = make_sockaddr(o.family, *o.bind);
+
+			if (bind(c.fd, (sockaddr *)&sa, sizeof(sa)))
+				throw Failure(err("bind " + ep_str(*o.bind)));
+		}
+		if (connect(c.fd, (sockaddr *)&to, sizeof(to)) && errno != EINPROGRESS) {
+			fail(i, err("connect"));
+			continue;
+		}
+		epoll_set(ep.get(), EPOLL_CTL_ADD, c.fd, EPOLLIN | EPOLLOUT, i);
+	}
+	auto progress = std::chrono::steady_clock::now();
+	struct epoll_event evs[64];
+
+	while (left) {
+		int k = epoll_wait(ep.get(), evs, 64, 1000);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			throw Failure(err("epoll_wait"));
+		if (k == 0 && secs_since(progress) > o.idle) {
+			for (size_t i = 0; i < n; i++)
+				if (!conns[i].done)
+					fail(i, "no progress for " + std::to_string(o.idle) +
+						" s (sent " + std::to_string(conns[i].sent) +
+						", echoed " + std::to_string(conns[i].got) + ")");
+			break;
+		}
+		if (k > 0)
+			progress = std::chrono::steady_clock::now();
+		for (int e = 0; e < k; e++) {
+			size_t i = evs[e].data.u64;
+			Conn &c = conns[i];
+
+			if (c.done)
+				continue;
+			if (!c.connected) {
+				int soerr = 0;
+				socklen_t sl = sizeof(soerr);
+
+				if (getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl))
+					throw Failure(err("SO_ERROR"));
+				if (soerr) {
+					errno = soerr;
+					fail(i, err("connect"));
+					continue;
+				}
+				c.connected = true;
+				if (++connected == n)
+					t_connected = secs_since(t0);
+			}
+			while (c.sent < o.bytes) {
+				size_t m = static_cast<size_t>(std::min<uint64_t>(buf.size(),
+										   o.bytes - c.sent));
+
+				for (size_t j = 0; j < m; j++)
+					buf[j] = many_byte(i, c.sent + j);
+				ssize_t r = send(c.fd, buf.data(), m, MSG_NOSIGNAL);
+
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r < 0 && errno == EAGAIN)
+					break;
+				if (r < 0) {
+					fail(i, err("send"));
+					break;
+				}
+				c.sent += static_cast<uint64_t>(r);
+				if (c.sent == o.bytes)
+					epoll_set(ep.get(), EPOLL_CTL_MOD, c.fd, EPOLLIN, i);
+			}
+			while (!c.done) {
+				ssize_t r = recv(c.fd, buf.data(), buf.size(), 0);
+
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r < 0 && errno == EAGAIN)
+					break;
+				if (r < 0) {
+					fail(i, err("recv after " + std::to_string(c.got) + " bytes"));
+					break;
+				}
+				if (r == 0) {
+					fail(i, "EOF after " + std::to_string(c.got) + " of " +
+						std::to_string(o.bytes) + " bytes");
+					break;
+				}
+				size_t j;
+
+				for (j = 0; j < static_cast<size_t>(r); j++)
+					if (c.got + j >= o.bytes || buf[j] != many_byte(i, c.got + j))
+						break;
+				if (j < static_cast<size_t>(r)) {
+					fail(i, "CORRUPT echo at byte " + std::to_string(c.got + j));
+					break;
+				}
+				c.got += static_cast<uint64_t>(r);
+				if (c.got == o.bytes) {
+					c.done = true;
+					left--;
+					epoll_ctl(ep.get(), EPOLL_CTL_DEL, c.fd, nullptr);
+				}
+			}
+		}
+	}
+	double t_echoed = secs_since(t0);
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n && shown < 10; i++)
+		if (!conns[i].failure.empty()) {
+			shown++;
+			std::printf("many: connection %zu FAILED: %s\n", i, conns[i].failure.c_str());
+		}
+	if (!o.ready.empty()) {
+		// Every connection stays open until the signal: the caller
+		// counts them in the socket tables meanwhile.
+		std::ofstream r(o.ready);
+
+		r << n - failed << '\n';
+		r.close();
+		while (!g_stop)
+			pause();
+	}
+	for (Conn &c : conns)
+		close(c.fd);
+	std::printf("many: %s -> %s: %zu connections of %llu bytes, %zu echoed, %zu failed; "
+		    "all connected in %.2f s, all echoed in %.2f s\n",
+		    family_name(o.family), ep_str(*o.to).c_str(), n,
+		    (unsigned long long)o.bytes, n - failed, failed, t_connected, t_echoed);
+	return failed ? 1 : 0;
+}
+
 int do_bulk(const Options &o)
 {
 	Fd fd(connect_to(o));
@@ -804,6 +1174,8 @@ int main(int argc, char **argv)
 			return do_pattern(o);
 		if (o.mode == "hold")
 			return do_hold(o);
+		if (o.mode == "many")
+			return do_many(o);
 		return do_bulk(o);
 	} catch (const UsageError &e) {
 		std::fprintf(stderr, "anp-tcp: %s\n%s", e.what(), usage_text);
