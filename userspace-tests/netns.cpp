@@ -203,6 +203,11 @@ std::string anp_netns::sysctl_read(const std::string &path) const
 
 std::map<std::string, uint64_t> anp_netns::stats() const
 {
+	return anp_stats();
+}
+
+std::map<std::string, uint64_t> anp_stats()
+{
 	cmd_result r = run_cmd({"anpctl", "stats"});
 	std::map<std::string, uint64_t> m;
 
@@ -254,9 +259,11 @@ int anp_netns::mtu() const
 	return ifr.ifr_mtu;
 }
 
-std::map<std::string, uint64_t> linux_snmp(const std::string &proto)
+std::map<std::string, uint64_t> linux_snmp(const std::string &proto,
+					   const std::string &file,
+					   const std::string &key_prefix)
 {
-	std::ifstream f("/proc/net/snmp");
+	std::ifstream f(file);
 	std::string names, values;
 	std::map<std::string, uint64_t> m;
 
@@ -269,9 +276,9 @@ std::map<std::string, uint64_t> linux_snmp(const std::string &proto)
 		n >> k;
 		v >> x;
 		while (n >> k && v >> x)
-			m[k] = std::stoull(x);
+			m[key_prefix + k] = std::stoull(x);
 	}
-	REQUIRE(!m.empty(), "/proc/net/snmp has no " + proto);
+	REQUIRE(!m.empty(), file + " has no " + proto);
 	return m;
 }
 

@@ -74,8 +74,14 @@ private:
 	int orig_ = -1;
 };
 
-// /proc/net/snmp "Udp:" (or other prefix) counters of the current netns.
-std::map<std::string, uint64_t> linux_snmp(const std::string &proto);
+// Every counter of `anpctl stats` in the current netns.
+std::map<std::string, uint64_t> anp_stats();
+// /proc/net/snmp "Udp:" (or other prefix) counters of the current netns;
+// or those of another file of that format (/proc/net/netstat "TcpExt:"),
+// each name prefixed with key_prefix.
+std::map<std::string, uint64_t> linux_snmp(const std::string &proto,
+					   const std::string &file = "/proc/net/snmp",
+					   const std::string &key_prefix = "");
 
 // Polls cond every few ms until it holds or the deadline passes; returns
 // its last value.  For waiting on asynchronous effects (counters): the

@@ -1605,35 +1605,9 @@ TCP_CASE(t_tcp_keepalive_opts, "tcp-keepalive-options",
 // names `anpctl stats` uses (TcpExtListenOverflows...).
 static std::map<std::string, uint64_t> tcpext_counters(int family)
 {
-	std::map<std::string, uint64_t> m;
-
-	if (family == AF_ANP) {
-		cmd_result r = run_cmd({"anpctl", "stats"});
-		std::istringstream in(r.out);
-		std::string k;
-		uint64_t n;
-
-		REQUIRE(r.status == 0, "anpctl stats: " + r.out);
-		while (in >> k >> n)
-			m[k] = n;
-		return m;
-	}
-	std::ifstream f("/proc/net/netstat");
-	std::string names, values;
-
-	while (std::getline(f, names) && std::getline(f, values)) {
-		if (names.rfind("TcpExt:", 0) != 0)
-			continue;
-		std::istringstream n(names), val(values);
-		std::string k, x;
-
-		n >> k;
-		val >> x;
-		while (n >> k && val >> x)
-			m["TcpExt" + k] = std::stoull(x);
-	}
-	REQUIRE(!m.empty(), "/proc/net/netstat has no TcpExt");
-	return m;
+	if (family == AF_ANP)
+		return anp_stats();
+	return linux_snmp("TcpExt", "/proc/net/netstat", "TcpExt");
 }
 
 // The listener's accept queue length (TCP_INFO's tcpi_unacked, as Linux).

@@ -523,30 +523,25 @@ static void tt_passive(struct tt_fix *f, struct tt_conn *c, u16 final_win)
 	tt_passive_on(f, c, tt_listener(f, HPORT, 4), final_win, HWIN);
 }
 
-/*
- * An active open to PEER:PPORT (RFC 9293 3.5 figure 6): connect, the
- * SYN, the peer's SYN,ACK offering PWIN, our ACK.
- */
-static void tt_active(struct tt_fix *f, struct tt_conn *c)
+/* A non-blocking connect to PEER:PPORT (sa) and our SYN, checked. */
+static void tt_connect(struct tt_fix *f, struct tt_conn *c,
+		       struct sockaddr_anp *sa)
 {
 	struct kunit *test = f->test;
-	struct sockaddr_anp sa = {
+	struct tt_out o;
+
+	*sa = (struct sockaddr_anp){
 		.sanp_family = AF_ANP,
 		.sanp_port = htons(PPORT),
 		.sanp_addr = PEER,
 	};
-	struct tt_seg s = {
-		.flags = F_SYN | F_ACK, .seq = PISS, .win = PWIN, .mss = PMSS,
-	};
-	struct tt_out o;
-
 	memset(c, 0, sizeof(*c));
 	c->sock = tt_socket(f);
 	c->sk = c->sock->sk;
 	c->tp = anp_tcp_sk(c->sk);
 	c->pport = PPORT;
-	KUNIT_ASSERT_EQ(test, kernel_connect(c->sock, (struct sockaddr *)&sa,
-					     sizeof(sa), O_NONBLOCK),
+	KUNIT_ASSERT_EQ(test, kernel_connect(c->sock, (struct sockaddr *)sa,
+					     sizeof(*sa), O_NONBLOCK),
 			-EINPROGRESS);
 	tt_hold(f);
 	c->lport = c->sk->sk_num;
@@ -557,6 +552,21 @@ static void tt_active(struct tt_fix *f, struct tt_conn *c)
 	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
 	c->iss = o.seq;
 	c->hnxt = c->iss + 1;
+}
+
+/*
+ * An active open to PEER:PPORT (RFC 9293 3.5 figure 6): connect, the
+ * SYN, the peer's SYN,ACK offering PWIN, our ACK.
+ */
+static void tt_active(struct tt_fix *f, struct tt_conn *c)
+{
+	struct kunit *test = f->test;
+	struct sockaddr_anp sa;
+	struct tt_seg s = {
+		.flags = F_SYN | F_ACK, .seq = PISS, .win = PWIN, .mss = PMSS,
+	};
+
+	tt_connect(f, c, &sa);
 	s.ack = c->hnxt;
 	tt_send(f, c, &s);
 	c->pnxt = PISS + 1;
@@ -780,25 +790,11 @@ static void tt_test_active_open(struct kunit *test)
 static void tt_test_synsent_rst(struct kunit *test)
 {
 	struct tt_fix *f = tt_cur;
-	struct sockaddr_anp sa = {
-		.sanp_family = AF_ANP,
-		.sanp_port = htons(PPORT),
-		.sanp_addr = PEER,
-	};
-	struct tt_conn c = { .pport = PPORT };
+	struct sockaddr_anp sa;
 	struct tt_seg s = { .seq = 0, .win = 0 };
-	struct tt_out o;
+	struct tt_conn c;
 
-	c.sock = tt_socket(f);
-	c.sk = c.sock->sk;
-	c.tp = anp_tcp_sk(c.sk);
-	KUNIT_ASSERT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
-					     sizeof(sa), O_NONBLOCK),
-			-EINPROGRESS);
-	tt_hold(f);
-	c.lport = c.sk->sk_num;
-	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
-	c.iss = o.seq;
+	tt_connect(f, &c, &sa);
 
 	/* SEG.ACK =< ISS: unacceptable. */
 	s.flags = F_ACK;
@@ -831,39 +827,38 @@ static void tt_test_synsent_rst(struct kunit *test)
 }
 
 /*
- * RFC 9293 3.5 figure 7: simultaneous open.  A SYN in SYN-SENT ->
- * SYN-RECEIVED and <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>; the peer's ACK
- * of our SYN -> ESTABLISHED.
+ * RFC 9293 3.5 figure 7: a SYN in SYN-SENT -> SYN-RECEIVED and
+ * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> (our MSS on it).  The peer's SYN
+ * is sent from s, which is left for the next segment.
+ */
+static void tt_simultaneous_syn(struct tt_fix *f, struct tt_conn *c,
+				struct tt_seg *s)
+{
+	struct kunit *test = f->test;
+	struct tt_out o;
+
+	*s = (struct tt_seg){ .flags = F_SYN, .seq = PISS, .win = PWIN,
+			      .mss = PMSS };
+	tt_send(f, c, s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, c, __LINE__, F_SYN | F_ACK,
+					  c->iss, PISS + 1, HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	TT_STATE(f, c, TCP_SYN_RECV);
+}
+
+/*
+ * RFC 9293 3.5 figure 7: simultaneous open.  After the crossing SYNs,
+ * the peer's ACK of our SYN -> ESTABLISHED.
  */
 static void tt_test_simultaneous_open(struct kunit *test)
 {
 	struct tt_fix *f = tt_cur;
-	struct sockaddr_anp sa = {
-		.sanp_family = AF_ANP,
-		.sanp_port = htons(PPORT),
-		.sanp_addr = PEER,
-	};
-	struct tt_conn c = { .pport = PPORT };
-	struct tt_seg s = { .flags = F_SYN, .seq = PISS, .win = PWIN,
-			    .mss = PMSS };
-	struct tt_out o;
+	struct sockaddr_anp sa;
+	struct tt_conn c;
+	struct tt_seg s;
 
-	c.sock = tt_socket(f);
-	c.sk = c.sock->sk;
-	c.tp = anp_tcp_sk(c.sk);
-	KUNIT_ASSERT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
-					     sizeof(sa), O_NONBLOCK),
-			-EINPROGRESS);
-	tt_hold(f);
-	c.lport = c.sk->sk_num;
-	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
-	c.iss = o.seq;
-	tt_send(f, &c, &s);
-	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
-					  c.iss, PISS + 1, HWIN, 0, &o));
-	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
-	TT_STATE(f, &c, TCP_SYN_RECV);
-
+	tt_connect(f, &c, &sa);
+	tt_simultaneous_syn(f, &c, &s);
 	s.flags = F_ACK;
 	s.seq = PISS + 1;
 	s.ack = c.iss + 1;
@@ -885,30 +880,12 @@ static void tt_test_simultaneous_open(struct kunit *test)
 static void tt_test_simultaneous_synack(struct kunit *test)
 {
 	struct tt_fix *f = tt_cur;
-	struct sockaddr_anp sa = {
-		.sanp_family = AF_ANP,
-		.sanp_port = htons(PPORT),
-		.sanp_addr = PEER,
-	};
-	struct tt_conn c = { .pport = PPORT };
-	struct tt_seg s = { .flags = F_SYN, .seq = PISS, .win = PWIN,
-			    .mss = PMSS };
-	struct tt_out o;
+	struct sockaddr_anp sa;
+	struct tt_conn c;
+	struct tt_seg s;
 
-	c.sock = tt_socket(f);
-	c.sk = c.sock->sk;
-	c.tp = anp_tcp_sk(c.sk);
-	KUNIT_ASSERT_EQ(test, kernel_connect(c.sock, (struct sockaddr *)&sa,
-					     sizeof(sa), O_NONBLOCK),
-			-EINPROGRESS);
-	tt_hold(f);
-	c.lport = c.sk->sk_num;
-	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
-	c.iss = o.seq;
-	tt_send(f, &c, &s);
-	TT_EXPECT(f, &c, F_SYN | F_ACK, c.iss, PISS + 1, HWIN, 0);
-	TT_STATE(f, &c, TCP_SYN_RECV);
-
+	tt_connect(f, &c, &sa);
+	tt_simultaneous_syn(f, &c, &s);
 	anp_test_mib_snap(f->ctx);
 	s.flags = F_SYN | F_ACK;
 	s.ack = c.iss + 1;
