@@ -241,12 +241,6 @@ struct anp_frag_table;
 struct anp_loop;
 struct anp_sock_table;
 
-/* ---- TCP, per host (tcp*.c) ----------------------------------------
- * The challenge-ACK limiter of RFC 5961 7 is per host; the rest of
- * TCP's state is per connection (tcp.h).
- */
-#include "tcp_algo.h"
-
 struct anp_net {
 	struct net *net;
 	struct list_head ifaces;	/* anp_iface.node; RTNL, RCU */
@@ -654,6 +648,8 @@ struct anp_sock_info {
 int anp_sock_walk(struct anp_net *an, unsigned long *pos,
 		  int (*fn)(void *arg, const struct anp_sock_info *si),
 		  void *arg);
+/* Changes whenever a socket joins or leaves the list; never 0. */
+unsigned int anp_sock_gen(struct anp_net *an);
 
 /* Every socket from creation (anp_create) to release. */
 void anp_sock_list_add(struct sock *sk);

@@ -346,6 +346,7 @@ static int anp_nl_sock_fill(void *arg, const struct anp_sock_info *si)
 	hdr = anp_nl_dump_put(d, ANP_CMD_SOCK_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(d->cb, hdr);
 	if (nla_put_u8(d->skb, ANP_A_SOCK_TYPE, si->type) ||
 	    nla_put_u8(d->skb, ANP_A_SOCK_PROTO, si->protocol) ||
 	    nla_put_u8(d->skb, ANP_A_SOCK_STATE, si->state) ||
@@ -369,6 +370,9 @@ static int anp_nl_sock_fill(void *arg, const struct anp_sock_info *si)
 /*
  * Every AF_ANP socket of the requester's netns, in creation order (the
  * `ss -uan` of the family).  No filter: anpctl filters for display.
+ * The walk resumes by index, so a socket that joins or leaves between
+ * two parts shifts the rest: the list's generation goes in cb->seq and
+ * netlink marks the next message NLM_F_DUMP_INTR (anpctl dumps again).
  */
 static int anp_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -377,6 +381,7 @@ static int anp_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int err;
 
 	anp_nl_dump_init(&d, skb, cb);
+	cb->seq = anp_sock_gen(d.an);
 	err = anp_sock_walk(d.an, &pos, anp_nl_sock_fill, &d);
 	cb->args[0] = pos;
 	return anp_nl_dump_ret(skb, err);

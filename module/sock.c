@@ -74,8 +74,9 @@ struct anp_port_table {
 };
 
 struct anp_sock_table {
-	spinlock_t lock;		/* writers of list */
+	spinlock_t lock;		/* writers of list and gen */
 	struct list_head list;		/* anp_sock.list_node; RCU */
+	unsigned int gen;		/* bumped by every list change */
 	struct anp_port_table udp;
 	struct anp_port_table tcp;
 };
@@ -160,6 +161,7 @@ void anp_sock_list_add(struct sock *sk)
 	/* BH: TCP children join from input, orphans leave from timers. */
 	spin_lock_bh(&st->lock);
 	list_add_tail_rcu(&anp_sk(sk)->list_node, &st->list);
+	WRITE_ONCE(st->gen, st->gen + 1);
 	spin_unlock_bh(&st->lock);
 }
 
@@ -171,6 +173,7 @@ void anp_sock_list_del(struct sock *sk)
 	/* Once, from release: RCU readers may still be on the node. */
 	spin_lock_bh(&st->lock);
 	list_del_rcu(&as->list_node);
+	WRITE_ONCE(st->gen, st->gen + 1);
 	spin_unlock_bh(&st->lock);
 }
 
@@ -224,6 +227,17 @@ static u8 anp_sock_state(const struct sock *sk)
 	default:
 		return ANP_SOCK_UNCONN;
 	}
+}
+
+/*
+ * The list's generation: a walk resumed at *pos is consistent with the
+ * part before it only while this has not changed (the netlink dump
+ * flags NLM_F_DUMP_INTR otherwise, as Linux's dumps do).  Never 0, which
+ * netlink takes as "no generation".
+ */
+unsigned int anp_sock_gen(struct anp_net *an)
+{
+	return READ_ONCE(an->socks->gen) | 1U << 31;
 }
 
 /*

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <sys/socket.h>
 #include <linux/netlink.h>
@@ -84,29 +86,32 @@ std::string extack_message(const nlmsghdr *nlh, std::size_t tlv_off)
 	return std::string(s, strnlen(s, static_cast<std::size_t>(nla_len(msg))));
 }
 
+struct MsgPut {
+	void operator()(nl_msg *m) const { nlmsg_free(m); }
+};
+
 struct Conversation {
-	const std::function<void(const Attrs &)> *on_reply;
 	bool done = false;
+	bool interrupted = false;	// NLM_F_DUMP_INTR: the kernel's list
+					// changed between two parts
 	int error = 0;			// positive errno from the kernel
 	std::string extack;
-	std::exception_ptr exception;	// thrown by on_reply
+	// The replies, held until the dump is known to be consistent.
+	std::vector<std::unique_ptr<nl_msg, MsgPut>> replies;
 };
 
 int on_valid(nl_msg *msg, void *arg)
 {
 	auto *c = static_cast<Conversation *>(arg);
-	Attrs tb{};
 
-	try {
-		if (genlmsg_parse(nlmsg_hdr(msg), 0, tb.data(), ANP_A_MAX,
-				  const_cast<nla_policy *>(reply_policy())) < 0)
-			throw Failure("malformed reply from the kernel");
-		if (*c->on_reply)
-			(*c->on_reply)(tb);
-	} catch (...) {
-		c->exception = std::current_exception();
-		return NL_STOP;
-	}
+	nlmsg_get(msg);
+	c->replies.emplace_back(msg);
+	return NL_OK;
+}
+
+int on_dump_intr(nl_msg *, void *arg)
+{
+	static_cast<Conversation *>(arg)->interrupted = true;
 	return NL_OK;
 }
 
@@ -157,6 +162,35 @@ int on_error(sockaddr_nl *, nlmsgerr *e, void *arg)
 struct CbFree {
 	void operator()(nl_cb *cb) const { nl_cb_put(cb); }
 };
+
+// One request and its replies, collected in c.
+void converse(nl_sock *sk, Request &req, Conversation &c)
+{
+	// A new sequence number each time: libnl checks replies against it.
+	nlmsg_hdr(req.msg())->nlmsg_seq = NL_AUTO_SEQ;
+	int err = nl_send_auto(sk, req.msg());
+	if (err < 0)
+		throw Failure(req.what() + ": cannot send the request: " +
+			      nl_geterror(err));
+
+	std::unique_ptr<nl_cb, CbFree> cb(nl_cb_alloc(NL_CB_DEFAULT));
+	if (!cb)
+		throw Failure("out of memory");
+
+	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
+	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c);
+	nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &c);
+	nl_cb_set(cb.get(), NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &c);
+	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &c);
+
+	while (!c.done) {
+		err = nl_recvmsgs(sk, cb.get());
+		if (c.done)
+			break;
+		if (err < 0)
+			throw Failure(req.what() + ": " + nl_geterror(err));
+	}
+}
 
 } // namespace
 
@@ -234,36 +268,38 @@ Genl::~Genl()
 	nl_socket_free(sk_);
 }
 
+// A dump whose list keeps changing under it is tried this often.
+constexpr int dump_tries = 10;
+
 void Genl::run(Request &req, const std::function<void(const Attrs &)> &on_reply)
 {
-	int err = nl_send_auto(sk_, req.msg());
-	if (err < 0)
-		throw Failure(req.what() + ": cannot send the request: " +
-			      nl_geterror(err));
-
-	std::unique_ptr<nl_cb, CbFree> cb(nl_cb_alloc(NL_CB_DEFAULT));
-	if (!cb)
-		throw Failure("out of memory");
-
 	Conversation c;
-	c.on_reply = &on_reply;
-	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
-	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c);
-	nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &c);
-	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &c);
 
-	while (!c.done) {
-		err = nl_recvmsgs(sk_, cb.get());
-		if (c.exception)
-			std::rethrow_exception(c.exception);
-		if (c.done)
+	for (int tries = 1;; tries++) {
+		c = Conversation{};
+		converse(sk_, req, c);
+		if (!c.interrupted || c.error)
 			break;
-		if (err < 0)
-			throw Failure(req.what() + ": " + nl_geterror(err));
+		// As `ip` does for NLM_F_DUMP_INTR, but without printing a
+		// mixed listing: ask again.
+		if (tries == dump_tries)
+			throw Failure(req.what() + ": the kernel's list kept "
+				      "changing during the dump (tried " +
+				      std::to_string(dump_tries) + " times)");
 	}
 
-	if (!c.error)
+	if (!c.error) {
+		for (const auto &m : c.replies) {
+			Attrs tb{};
+
+			if (genlmsg_parse(nlmsg_hdr(m.get()), 0, tb.data(), ANP_A_MAX,
+					  const_cast<nla_policy *>(reply_policy())) < 0)
+				throw Failure("malformed reply from the kernel");
+			if (on_reply)
+				on_reply(tb);
+		}
 		return;
+	}
 
 	std::string why = std::strerror(c.error);
 	if (!c.extack.empty())

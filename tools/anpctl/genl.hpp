@@ -65,6 +65,8 @@ public:
 	// Sends req and reads until its ack (or the end of a dump), calling
 	// on_reply with the attributes of every reply message.  A kernel
 	// rejection throws Failure with the extack message when there is one.
+	// A dump the kernel marks NLM_F_DUMP_INTR (its list changed between
+	// two parts) is asked again, so on_reply sees one consistent listing.
 	void run(Request &req,
 		 const std::function<void(const Attrs &)> &on_reply = {});
 
