@@ -139,6 +139,20 @@ std::string V(const variant &v, const std::string &what)
 	return std::string(v.name) + ": " + what;
 }
 
+// An int option of a fresh socket: def by default; set to val, it reads
+// back as want.
+void check_opt_default_set(const variant &v, int fd, int level, int opt,
+			   const char *name, int def, int val, int want)
+{
+	int got = get_int_opt(fd, level, opt, name);
+
+	CHECK(got == def, V(v, std::string(name) + " default " + std::to_string(got)));
+	set_int_opt(fd, level, opt, val, name);
+	got = get_int_opt(fd, level, opt, name);
+	CHECK(got == want, V(v, std::string(name) + " " + std::to_string(val) +
+			     " reads back as " + std::to_string(got)));
+}
+
 long ms_since(clk::time_point t0)
 {
 	return static_cast<long>(std::chrono::duration_cast<
@@ -260,6 +274,22 @@ fd_guard accept_wait(int lfd, struct sockaddr_in *peer = nullptr, int flags = 0)
 	if (peer)
 		*peer = a;
 	return fd_guard(static_cast<int>(r.ret));
+}
+
+// An int option set to val on a listener, as a connection it accepts
+// reads it (inherited, as Linux's children are cloned from the listener).
+int accepted_opt(const variant &v, int level, int opt, const char *name, int val)
+{
+	listener l = make_listener(v.fam, v.addr);
+
+	set_int_opt(l.fd.get(), level, opt, val, name);
+	fd_guard p = tcp_socket(v.pfam);
+
+	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
+		V(v, "connect to the listener"));
+	fd_guard a = accept_wait(l.fd.get());
+
+	return get_int_opt(a.get(), level, opt, name);
 }
 
 // An established connection: t is the socket under test, p its peer.
@@ -1344,11 +1374,7 @@ TCP_CASE(t_tcp_nodelay_maxseg, "tcp-nodelay-maxseg",
 {
 	fd_guard s = tcp_socket(v.fam);
 
-	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY") == 0,
-	      V(v, "TCP_NODELAY default"));
-	set_int_opt(s.get(), IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY") == 1,
-	      V(v, "TCP_NODELAY reads back"));
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY", 0, 1, 1);
 	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_MAXSEG, "TCP_MAXSEG") == 536,
 	      V(v, "TCP_MAXSEG unconnected " +
 		std::to_string(get_int_opt(s.get(), IPPROTO_TCP, TCP_MAXSEG, "TCP_MAXSEG"))));
@@ -1586,16 +1612,7 @@ TCP_CASE(t_tcp_keepalive_opts, "tcp-keepalive-options",
 	}
 
 	// A listener's settings pass to the connections it accepts.
-	listener l = make_listener(v.fam, v.addr);
-
-	set_int_opt(l.fd.get(), SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
-	fd_guard p = tcp_socket(v.pfam);
-
-	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
-		V(v, "connect to the listener"));
-	fd_guard a = accept_wait(l.fd.get());
-
-	CHECK(get_int_opt(a.get(), SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE") == 1,
+	CHECK(accepted_opt(v, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE", 1) == 1,
 	      V(v, "SO_KEEPALIVE inherited by the accepted socket"));
 }
 
@@ -1675,11 +1692,7 @@ TCP_CASE(t_tcp_cork, "tcp-cork",
 {
 	fd_guard s = tcp_socket(v.fam);
 
-	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 0,
-	      V(v, "TCP_CORK default"));
-	set_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, 5, "TCP_CORK");
-	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 1,
-	      V(v, "TCP_CORK 5 reads back as 1"));
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK", 0, 5, 1);
 	set_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
 	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_CORK, "TCP_CORK") == 0,
 	      V(v, "TCP_CORK off reads back"));
@@ -1731,11 +1744,8 @@ TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",
 {
 	fd_guard s = tcp_socket(v.fam);
 
-	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 0,
-	      V(v, "TCP_USER_TIMEOUT default"));
-	set_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 2500, "TCP_USER_TIMEOUT");
-	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 2500,
-	      V(v, "TCP_USER_TIMEOUT reads back"));
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT",
+			      0, 2500, 2500);
 	int neg = -1;
 
 	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, &neg,
@@ -1752,15 +1762,6 @@ TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",
 	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 0,
 	      V(v, "TCP_USER_TIMEOUT back to 0"));
 
-	listener l = make_listener(v.fam, v.addr);
-
-	set_int_opt(l.fd.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, 7000, "TCP_USER_TIMEOUT");
-	fd_guard p = tcp_socket(v.pfam);
-
-	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
-		V(v, "connect to the listener"));
-	fd_guard a = accept_wait(l.fd.get());
-
-	CHECK(get_int_opt(a.get(), IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT") == 7000,
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT", 7000) == 7000,
 	      V(v, "TCP_USER_TIMEOUT inherited by the accepted socket"));
 }
