@@ -197,6 +197,7 @@ struct anp_mib {
 
 /* Safe from any context: this_cpu_inc is IRQ-safe. */
 #define ANP_INC_STATS(an, field) this_cpu_inc((an)->mib->mibs[field])
+#define ANP_ADD_STATS(an, field, n) this_cpu_add((an)->mib->mibs[field], n)
 
 /* ---- neighbour cache (neigh.c) ------------------------------------ */
 #define ANP_NEIGH_HASH_BITS	6

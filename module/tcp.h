@@ -177,7 +177,7 @@ static inline struct anp_tcp_sock *anp_tcp_sk(const struct sock *sk)
 #define ANP_TCP_INC(sk, field) \
 	ANP_INC_STATS(anp_net(sock_net(sk)), ANP_MIB_TCP_##field)
 #define ANP_TCP_ADD(sk, field, n) \
-	this_cpu_add(anp_net(sock_net(sk))->mib->mibs[ANP_MIB_TCP_##field], n)
+	ANP_ADD_STATS(anp_net(sock_net(sk)), ANP_MIB_TCP_##field, n)
 
 /* Bytes in flight (RFC 5681 FlightSize). */
 static inline u32 anp_tcp_flight(const struct anp_tcp_sock *tp)
