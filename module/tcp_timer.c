@@ -50,6 +50,12 @@ static bool anp_tcp_user_timeout_on(const struct sock *sk)
 	       !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));
 }
 
+/* jiffies when TCP_USER_TIMEOUT ends a retransmitting connection. */
+static unsigned long anp_tcp_user_deadline(const struct anp_tcp_sock *tp)
+{
+	return tp->rtx_start + msecs_to_jiffies(tp->user_timeout);
+}
+
 void anp_tcp_arm_rtx(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
@@ -60,8 +66,7 @@ void anp_tcp_arm_rtx(struct sock *sk)
 	 * the timer expires no later than the user timeout does.
 	 */
 	if (tp->retries && anp_tcp_user_timeout_on(sk)) {
-		unsigned long end = tp->rtx_start +
-				    msecs_to_jiffies(tp->user_timeout);
+		unsigned long end = anp_tcp_user_deadline(tp);
 
 		when = time_after(end, jiffies) ? min(when, end - jiffies) : 1;
 	}
@@ -144,8 +149,7 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	 * (Linux's retransmits_timed_out(): never before one retry).
 	 */
 	if (anp_tcp_user_timeout_on(sk) ?
-	    tp->retries && !time_before(jiffies, tp->rtx_start +
-					msecs_to_jiffies(tp->user_timeout)) :
+	    tp->retries && !time_before(jiffies, anp_tcp_user_deadline(tp)) :
 	    tp->retries >= limit) {
 		ANP_TCP_INC(sk, ABORT_ON_TIMEOUT);
 		/* The soft error ICMP left is reported, else ETIMEDOUT. */
