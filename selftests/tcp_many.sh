@@ -138,7 +138,9 @@ many()
 	anp_bg_ready srv "$ns" "$ANP_TCP" serve --family "$sfam" \
 		--bind "$saddr:$PORT" --mode echo --concurrent \
 		--backlog "$CONNS" --count "$CONNS" --idle 60 || return 1
-	ready=$ANP_TMPDIR/many.ready
+	# A name of its own: a file left by the case before would read as
+	# ready at once.
+	ready=$(mktemp -u "$ANP_TMPDIR/many.ready.XXXXXX")
 	ip netns exec "$ns" "$ANP_TCP" many --family "$cfam" --to "$TO:$PORT" \
 		--conns "$CONNS" --bytes "$BYTES" --idle 60 --ready "$ready" \
 		> "$ANP_TMPDIR/many.out" 2>&1 &
@@ -150,6 +152,9 @@ many()
 		return 1
 	fi
 	expect_eq "connections echoed, all open at once" "$(cat "$ready")" "$CONNS"
+	expect "the client's TCP_INFO: all $CONNS ESTABLISHED" grep -q \
+		"^many: TCP_INFO states of the open connections: ESTAB $CONNS\$" \
+		"$ANP_TMPDIR/many.out"
 	if ! poll_until 10 eval '[ "$(tcp_socks "$ns" ESTAB)" -eq "$estab" ]'; then
 		diag "$(socks_by_state "$ns")"
 		fail "ANP sockets ESTAB while all are open: $(tcp_socks "$ns" ESTAB), want $estab"

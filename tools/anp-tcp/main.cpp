@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -81,8 +83,8 @@ constexpr const char *usage_text =
 	"many     open --conns N (default 1000) connections at once (non-blocking\n"
 	"         connect and epoll); each sends --bytes B (default 4096) bytes\n"
 	"         (0xAA + i + c) & 0xFF (c: the connection's index) and checks\n"
-	"         their echo; once every one is echoed (or failed) all are\n"
-	"         closed.  --ready FILE: write the count of echoed connections\n"
+	"         their echo; once every one is echoed (or failed) it prints\n"
+	"         their TCP_INFO states and closes them all.  --ready FILE: write the count of echoed connections\n"
 	"         to FILE first and close only on SIGTERM/SIGINT.  Fails if\n"
 	"         any connection fails or --idle passes with no progress.\n"
 	"\n"
@@ -946,6 +948,17 @@ inline unsigned char many_byte(size_t conn, uint64_t i)
 	return static_cast<unsigned char>((0xAA + i + conn) & 0xFF);
 }
 
+// A tcp_info state as ss names it (TCP_ESTABLISHED is 1, ...).
+const char *tcp_state_name(unsigned state)
+{
+	static const char *const names[] = {
+		"?", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+		"TIME-WAIT", "CLOSE", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
+	};
+
+	return state < std::size(names) ? names[state] : "?";
+}
+
 // anp-tcp many: --conns connections at once, each echoing --bytes.
 int do_many(const Options &o)
 {
@@ -1106,6 +1119,23 @@ int do_many(const Options &o)
 			shown++;
 			std::printf("many: connection %zu FAILED: %s\n", i, conns[i].failure.c_str());
 		}
+	// What each socket's own TCP_INFO says, for the caller to compare
+	// with the host's socket table.
+	std::map<unsigned, size_t> states;
+
+	for (size_t i = 0; i < n; i++) {
+		struct tcp_info ti = {};
+		socklen_t tl = sizeof(ti);
+
+		if (conns[i].failure.empty() &&
+		    !getsockopt(conns[i].fd, IPPROTO_TCP, TCP_INFO, &ti, &tl))
+			states[ti.tcpi_state]++;
+	}
+	std::printf("many: TCP_INFO states of the open connections:");
+	for (auto [st, k] : states)
+		std::printf(" %s %zu", tcp_state_name(st), k);
+	std::printf("\n");
+	std::fflush(stdout);
 	if (!o.ready.empty()) {
 		// Every connection stays open until the signal: the caller
 		// counts them in the socket tables meanwhile.
