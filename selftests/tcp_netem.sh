@@ -13,6 +13,10 @@
 #
 #   <impairment>_to_anp    Linux peer -> AF_ANP sink
 #   <impairment>_from_anp  AF_ANP -> Linux peer sink
+#   <impairment>_anp_anp   AF_ANP -> AF_ANP sink: two ANP hosts in two
+#                          netns (lib.sh's anp_two_hosts_routed), their
+#                          Linux stacks forwarding over a veth pair with
+#                          the netem on both of its ends
 #
 # ANP_TCP_NETEM_BYTES sets the transfer size (default 100M, as issue 4
 # asks; e.g. 4M for a quick run).
@@ -43,6 +47,23 @@ tcp_start()
 	anp_bg_ready "$1" "$2" "$ANP_TCP" "${@:3}"
 }
 
+# gro_off NS: no GRO on NS's anp0.  A frame GRO validated
+# (CHECKSUM_UNNECESSARY) keeps that mark when forwarded, so a bit netem
+# flips on the veth afterwards would reach the peer unchecked and corrupt
+# the stream.
+gro_off()
+{
+	ip netns exec "$1" ethtool -K anp0 gro off ||
+		{ fail "ethtool -K anp0 gro off in $1"; return 1; }
+}
+
+# netem NS DEV NETEM...: NETEM as DEV's root qdisc.
+netem()
+{
+	tc -n "$1" qdisc add dev "$2" root netem "${@:3}" ||
+		{ fail "tc qdisc add dev $2 root netem ${*:3} (sch_netem?)"; return 1; }
+}
+
 # routed_setup RVAR CVAR NETEM...: the topology above with NETEM on vr
 # and vc.
 routed_setup()
@@ -53,11 +74,7 @@ routed_setup()
 
 	shift 2
 	anp_host_setup "$r" anp0 10.77.0.1/24 $HOST/24 || return 1
-	# No GRO on anp0: a frame GRO validated (CHECKSUM_UNNECESSARY) keeps
-	# that mark when forwarded, so a bit netem flips on vr afterwards
-	# would reach the peer unchecked and corrupt the stream.
-	ip netns exec "$r" ethtool -K anp0 gro off ||
-		{ fail "ethtool -K anp0 gro off"; return 1; }
+	gro_off "$r" || return 1
 	ip -n "$r" link add vr type veth peer name vc netns "$c" ||
 		{ fail "veth pair"; return 1; }
 	ip -n "$r" addr add 10.88.0.1/24 dev vr
@@ -68,18 +85,15 @@ routed_setup()
 	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
 	nsx "$r" "$ANPCTL" route add default via 10.77.0.1 ||
 		{ fail "anpctl route add default"; return 1; }
-	tc -n "$r" qdisc add dev vr root netem "$@" ||
-		{ fail "tc qdisc add dev vr root netem $* (sch_netem?)"; return 1; }
-	tc -n "$c" qdisc add dev vc root netem "$@" ||
-		{ fail "tc qdisc add dev vc root netem $*"; return 1; }
+	netem "$r" vr "$@" && netem "$c" vc "$@"
 }
 
 # transfer DIR NETEM...: one bulk transfer of $BYTES through the impaired
 # path, DIR "to" (Linux peer -> AF_ANP) or "from" (AF_ANP -> peer);
-# both ends' SHA-256 must match and netem must have done something.
+# both ends' SHA-256 must match (what netem did is printed).
 transfer()
 {
-	local dir=$1 r c srv out rc s
+	local dir=$1 r c srv out
 
 	shift
 	routed_setup r c "$@" || return 1
@@ -94,23 +108,55 @@ transfer()
 		out=$(nsx "$r" "$ANP_TCP" bulk --family anp --to $PEER:$PORT \
 			--bytes "$BYTES" --idle $IDLE 2>&1)
 	fi
-	rc=$?
-	diag "$out"
-	expect_eq "bulk exit status (1: SHA-256 mismatch or a broken connection)" $rc 0
-	expect "both ends computed the same SHA-256" grep -q ' match$' <<< "$out"
-	wait "$srv"
-	expect_eq "sink exit status" $? 0
-	diag "$(cat "$ANP_TMPDIR/$srv.out")"
+	check_bulk "$srv" "$out" $?
 	# The ANP host's TCP counters (drops by cause, OFO, retransmissions)
 	# and the Linux peer's loss recovery.
 	diag "$(nsx "$r" "$ANPCTL" stats -z | grep -i tcp)"
 	diag "$(ip netns exec "$c" nstat -as TcpRetransSegs TcpExtTCPTimeouts \
 		TcpExtTCPRenoReorder TcpExtTCPRenoRecovery TcpExtTCPLossProbes \
 		TcpExtTCPSpuriousRTOs TcpExtTCPRcvQDrop TcpExtTCPOFODrop)"
-	for s in "$r vr" "$c vc"; do
-		set -- $s
+	show_netem "$r" vr "$c" vc
+}
+
+# check_bulk SRV OUT RC: anp-tcp bulk printed OUT and exited with RC;
+# both ends' SHA-256 must match and the sink SRV must end well.
+check_bulk()
+{
+	diag "$2"
+	expect_eq "bulk exit status (1: SHA-256 mismatch or a broken connection)" "$3" 0
+	expect "both ends computed the same SHA-256" grep -q ' match$' <<< "$2"
+	wait "$1"
+	expect_eq "sink exit status" $? 0
+	diag "$(cat "$ANP_TMPDIR/$1.out")"
+}
+
+# show_netem NS DEV [NS DEV]...: what each netem did.
+show_netem()
+{
+	while [ $# -ge 2 ]; do
 		diag "$(tc -n "$1" -s qdisc show dev "$2" | head -n 3)"
+		shift 2
 	done
+}
+
+# anp_transfer NETEM...: one bulk transfer of $BYTES from ANP host A
+# (10.77.0.2) to ANP host B (10.78.0.2) with NETEM on both ends of the
+# veth pair between their netns.
+anp_transfer()
+{
+	local a b srv out
+
+	anp_two_hosts_routed a b || return 1
+	gro_off "$a" && gro_off "$b" || return 1
+	netem "$a" va "$@" && netem "$b" vb "$@" || return 1
+	tcp_start srv "$b" serve --family anp --bind 0.0.0.0:$PORT \
+		--mode sink --count 1 --idle $IDLE || return 1
+	out=$(nsx "$a" "$ANP_TCP" bulk --family anp --to 10.78.0.2:$PORT \
+		--bytes "$BYTES" --idle $IDLE 2>&1)
+	check_bulk "$srv" "$out" $?
+	diag "sender: $(nsx "$a" "$ANPCTL" stats -z | grep -i tcp)"
+	diag "receiver: $(nsx "$b" "$ANPCTL" stats -z | grep -i tcp)"
+	show_netem "$a" va "$b" vb
 }
 
 t_loss1_to_anp()	{ transfer to loss 1%; }
@@ -129,6 +175,13 @@ t_corrupt1_to_anp()	{ transfer to corrupt 1%; }
 t_corrupt1_from_anp()	{ transfer from corrupt 1%; }
 t_jitter_to_anp()	{ transfer to delay 10ms 5ms distribution normal; }
 t_jitter_from_anp()	{ transfer from delay 10ms 5ms distribution normal; }
+t_loss1_anp_anp()	{ anp_transfer loss 1%; }
+t_loss5_anp_anp()	{ anp_transfer loss 5%; }
+t_loss10_anp_anp()	{ anp_transfer loss 10%; }
+t_duplicate_anp_anp()	{ anp_transfer duplicate 10%; }
+t_reorder_anp_anp()	{ anp_transfer delay 10ms reorder 25% 50%; }
+t_corrupt1_anp_anp()	{ anp_transfer corrupt 1%; }
+t_jitter_anp_anp()	{ anp_transfer delay 10ms 5ms distribution normal; }
 
 anp_run_tests \
 	t_loss1_to_anp t_loss1_from_anp \
@@ -137,4 +190,7 @@ anp_run_tests \
 	t_duplicate_to_anp t_duplicate_from_anp \
 	t_reorder_to_anp t_reorder_from_anp \
 	t_corrupt1_to_anp t_corrupt1_from_anp \
-	t_jitter_to_anp t_jitter_from_anp
+	t_jitter_to_anp t_jitter_from_anp \
+	t_loss1_anp_anp t_loss5_anp_anp t_loss10_anp_anp \
+	t_duplicate_anp_anp t_reorder_anp_anp t_corrupt1_anp_anp \
+	t_jitter_anp_anp
