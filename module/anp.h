@@ -175,6 +175,13 @@ enum anp_mib_field {
 	ANP_MIB_TCP_OUT_OF_WINDOW,	/* unacceptable segments (ACKed) */
 	ANP_MIB_TCP_BACKLOG_DROP,	/* TCPBacklogDrop: backlog full */
 	ANP_MIB_TCP_RCVQ_DROP,		/* TCPRcvQDrop: receive buffer full */
+	ANP_MIB_TCP_ZERO_WINDOW_DROP,	/* TCPZeroWindowDrop: at RCV.NXT,
+					 * window 0
+					 */
+	ANP_MIB_TCP_PRUNE_CALLED,	/* PruneCalled: over the buffer */
+	ANP_MIB_TCP_RCV_COLLAPSED,	/* TCPRcvCollapsed: skbs compacted */
+	ANP_MIB_TCP_OFO_PRUNED,		/* OfoPruned: OFO queue cut */
+	ANP_MIB_TCP_RCV_PRUNED,		/* RcvPruned: still over after both */
 	ANP_MIB_TCP_OFO_DROP,		/* TCPOFODrop: out-of-order bound */
 	ANP_MIB_TCP_OFO_QUEUE,		/* TCPOFOQueue: segments held */
 	ANP_MIB_TCP_ABORT_ON_DATA,	/* data to a closed reader: RST */

@@ -406,6 +406,7 @@ static void anp_tcp_collapse(struct sock *sk)
 		}
 		__skb_unlink(skb, q);
 		consume_skb(skb);
+		ANP_TCP_INC(sk, RCV_COLLAPSED);
 	}
 }
 
@@ -447,12 +448,21 @@ static bool anp_tcp_rmem_schedule(struct sock *sk)
 
 	if (skb_queue_empty(&sk->sk_receive_queue) || anp_tcp_rmem_fits(sk))
 		return true;
+	/* The counters of tcp_prune_queue() and tcp_prune_ofo_queue(). */
+	ANP_TCP_INC(sk, PRUNE_CALLED);
 	anp_tcp_collapse(sk);
 	if (anp_tcp_rmem_fits(sk))
 		return true;
-	room = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	ANP_TCP_ADD(sk, OFO_DROP, anp_ofo_prune(&tp->ofo, max(room, 0)));
-	return anp_tcp_rmem_fits(sk);
+	if (tp->ofo.segs) {
+		ANP_TCP_INC(sk, OFO_PRUNED);
+		room = READ_ONCE(sk->sk_rcvbuf) -
+		       atomic_read(&sk->sk_rmem_alloc);
+		anp_ofo_prune(&tp->ofo, max(room, 0));
+		if (anp_tcp_rmem_fits(sk))
+			return true;
+	}
+	ANP_TCP_INC(sk, RCV_PRUNED);
+	return false;
 }
 
 /*
@@ -491,6 +501,7 @@ static void anp_tcp_queue_ofo(struct sock *sk, struct sk_buff *skb)
 
 	ret = anp_ofo_insert(&tp->ofo, skb, anp_tcp_ofo_room(sk));
 	if (ret == -ENOBUFS) {
+		ANP_TCP_INC(sk, PRUNE_CALLED);
 		anp_tcp_collapse(sk);
 		nskb = anp_tcp_compact(skb);
 		if (nskb) {
@@ -985,7 +996,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		/* No room for its text or FIN: an ACK at once (Linux's
 		 * tcp_data_queue(), TCPZeroWindowDrop).
 		 */
-		ANP_TCP_INC(sk, OUT_OF_WINDOW);
+		ANP_TCP_INC(sk, ZERO_WINDOW_DROP);
 		ack_now = true;
 	}
 

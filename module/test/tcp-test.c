@@ -1205,7 +1205,8 @@ static void tt_test_rcv_zero_window(struct kunit *test)
 	tt_send(f, &c, &s);
 	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 0, 0);
 	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
-	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_OF_WINDOW), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ZERO_WINDOW_DROP), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_OF_WINDOW), 0);
 	/* Linux's probe: <SEQ=RCV.NXT-1>, no data. */
 	s.seq = c.pnxt - 1;
 	s.len = 0;
@@ -1252,7 +1253,8 @@ static void tt_test_rcv_zero_window_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 3000U);
 	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
 	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
-	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_OF_WINDOW), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ZERO_WINDOW_DROP), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OUT_OF_WINDOW), 0);
 
 	/* A bare FIN at RCV.NXT: no room for it either (Linux 6.1). */
 	s.flags = F_FIN | F_ACK;
@@ -1969,6 +1971,10 @@ static void tr_test_bloated_window(struct kunit *test)
 	/* More than one full window went in, and more than the buffer. */
 	KUNIT_EXPECT_GT(test, sent, (u32)HWIN);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RCVQ_DROP), 0);
+	/* Room was made by compacting the queue, never by dropping. */
+	KUNIT_EXPECT_GE(test, DELTA(f, TCP_PRUNE_CALLED), 1);
+	KUNIT_EXPECT_GE(test, DELTA(f, TCP_RCV_COLLAPSED), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RCV_PRUNED), 0);
 	KUNIT_EXPECT_LE(test, atomic_read(&c.sk->sk_rmem_alloc),
 			c.sk->sk_rcvbuf + 6 * PMSS);
 	tt_read_expect(f, &c, start, sent);
@@ -2005,7 +2011,10 @@ static void tr_test_prune_ofo(struct kunit *test)
 	tr_send_fat(f, &c, 0, c.pnxt, 100, 0);
 	tr_send_fat(f, &c, 0, c.pnxt + 100, 100, 0);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RCVQ_DROP), 0);
-	KUNIT_EXPECT_GE(test, DELTA(f, TCP_OFO_DROP), 1);
+	/* As Linux: pruning counts in OfoPruned, not TCPOFODrop. */
+	KUNIT_EXPECT_GE(test, DELTA(f, TCP_OFO_PRUNED), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_OFO_DROP), 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RCV_PRUNED), 0);
 	KUNIT_EXPECT_LE(test, atomic_read(&c.sk->sk_rmem_alloc) +
 			c.tp->ofo.truesize, c.sk->sk_rcvbuf + 4 * PMSS);
 	/* What was left of the out-of-order queue followed in order. */
