@@ -18,7 +18,8 @@ CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -I$(CURDIR)/uapi
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-# Every tools/<name>/ directory with .cpp files builds build/bin/<name>.
+# Every tools/<name>/ directory with .cpp files builds build/bin/<name>;
+# tools/common/ holds headers they share.
 TOOLS := $(patsubst tools/%/,%,$(sort $(dir $(wildcard tools/*/*.cpp))))
 BINS := $(addprefix build/bin/,$(TOOLS)) build/bin/anp_conformance
 
@@ -32,7 +33,7 @@ module:
 userspace: $(BINS)
 
 .SECONDEXPANSION:
-build/bin/%: $$(wildcard tools/%/*.cpp tools/%/*.hpp) uapi/linux/anp.h
+build/bin/%: $$(wildcard tools/%/*.cpp tools/%/*.hpp) $(wildcard tools/common/*.hpp) uapi/linux/anp.h
 	@mkdir -p build/bin
 	$(CXX) $(CXXFLAGS) $(NL_CFLAGS) $(filter %.cpp,$^) -o $@ $(NL_LIBS)
 

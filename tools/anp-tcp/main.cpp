@@ -45,15 +45,11 @@
 
 #include <linux/anp.h>
 
+#include "../common/cli.hpp"
+
 namespace {
 
-struct UsageError : std::runtime_error {
-	using std::runtime_error::runtime_error;
-};
-
-struct Failure : std::runtime_error {
-	using std::runtime_error::runtime_error;
-};
+using namespace anp_cli;
 
 constexpr const char *usage_text =
 	"Usage: anp-tcp serve   [OPTIONS] --bind ADDR:PORT [--mode pattern|sink|echo]\n"
@@ -84,9 +80,10 @@ constexpr const char *usage_text =
 	"         connect and epoll); each sends --bytes B (default 4096) bytes\n"
 	"         (0xAA + i + c) & 0xFF (c: the connection's index) and checks\n"
 	"         their echo; once every one is echoed (or failed) it prints\n"
-	"         their TCP_INFO states and closes them all.  --ready FILE: write the count of echoed connections\n"
-	"         to FILE first and close only on SIGTERM/SIGINT.  Fails if\n"
-	"         any connection fails or --idle passes with no progress.\n"
+	"         their TCP_INFO states and closes them all.  --ready FILE:\n"
+	"         write the count of echoed connections to FILE first and\n"
+	"         close only on SIGTERM/SIGINT.  Fails if any connection\n"
+	"         fails or --idle passes with no progress.\n"
 	"\n"
 	"Options:\n"
 	"  --family anp|inet   socket family (default anp)\n"
@@ -98,11 +95,6 @@ constexpr const char *usage_text =
 	"  --nodelay           set TCP_NODELAY\n"
 	"  --backlog N         serve: listen(N) (default 64)\n"
 	"  --quiet             client: only the summary\n";
-
-struct Endpoint {
-	uint32_t addr;	// network order
-	uint16_t port;
-};
 
 struct Options {
 	std::string mode;		// serve | pattern | bulk
@@ -271,36 +263,6 @@ inline unsigned char pattern_byte(size_t i)
 
 // ---- arguments --------------------------------------------------------
 
-uint64_t parse_u64(const std::string &opt, const std::string &s, uint64_t max)
-{
-	char *end;
-
-	errno = 0;
-	unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-	uint64_t mul = 1;
-
-	if (*end == 'K' || *end == 'k')
-		mul = 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1024 * 1024, end++;
-	else if (*end == 'G' || *end == 'g')
-		mul = 1024ULL * 1024 * 1024, end++;
-	if (s.empty() || *end || errno || s[0] == '-' || v * mul > max)
-		throw UsageError(opt + ": bad number \"" + s + "\"");
-	return v * mul;
-}
-
-Endpoint parse_endpoint(const std::string &opt, const std::string &s)
-{
-	auto colon = s.rfind(':');
-	struct in_addr a;
-
-	if (colon == std::string::npos ||
-	    inet_pton(AF_INET, s.substr(0, colon).c_str(), &a) != 1)
-		throw UsageError(opt + ": want A.B.C.D:PORT, not \"" + s + "\"");
-	return {a.s_addr, static_cast<uint16_t>(parse_u64(opt, s.substr(colon + 1), 65535))};
-}
-
 Options parse_args(int argc, char **argv)
 {
 	Options o;
@@ -324,14 +286,7 @@ Options parse_args(int argc, char **argv)
 		};
 
 		if (opt == "--family") {
-			std::string f = arg();
-
-			if (f == "anp")
-				o.family = AF_ANP;
-			else if (f == "inet")
-				o.family = AF_INET;
-			else
-				throw UsageError("--family: anp or inet, not \"" + f + "\"");
+			o.family = parse_family(opt, arg());
 		} else if (opt == "--bind") {
 			o.bind = parse_endpoint(opt, arg());
 		} else if (opt == "--to") {
@@ -362,9 +317,7 @@ Options parse_args(int argc, char **argv)
 		} else if (opt == "--count") {
 			o.count = parse_u64(opt, arg(), 1UL << 30);
 		} else if (opt == "--idle") {
-			o.idle = std::strtod(arg().c_str(), nullptr);
-			if (o.idle <= 0)
-				throw UsageError("--idle: seconds > 0");
+			o.idle = parse_secs(opt, arg());
 		} else if (opt == "--ready") {
 			o.ready = arg();
 		} else if (opt == "--concurrent") {
@@ -397,28 +350,6 @@ Options parse_args(int argc, char **argv)
 }
 
 // ---- sockets ----------------------------------------------------------
-
-const char *family_name(int f)
-{
-	return f == AF_ANP ? "AF_ANP" : "AF_INET";
-}
-
-std::string ep_str(const Endpoint &e)
-{
-	struct in_addr a = {e.addr};
-
-	return std::string(inet_ntoa(a)) + ":" + std::to_string(e.port);
-}
-
-sockaddr_in make_sockaddr(int family, const Endpoint &e)
-{
-	sockaddr_in sa = {};
-
-	sa.sin_family = static_cast<sa_family_t>(family);	// the only change
-	sa.sin_port = htons(e.port);
-	sa.sin_addr.s_addr = e.addr;
-	return sa;
-}
 
 std::string err(const std::string &what)
 {

@@ -37,15 +37,11 @@
 
 #include <linux/anp.h>
 
+#include "../common/cli.hpp"
+
 namespace {
 
-struct UsageError : std::runtime_error {
-	using std::runtime_error::runtime_error;
-};
-
-struct Failure : std::runtime_error {
-	using std::runtime_error::runtime_error;
-};
+using namespace anp_cli;
 
 constexpr const char *usage_text =
 	"Usage: anp-udp serve [OPTIONS] --bind ADDR:PORT\n"
@@ -192,11 +188,6 @@ bool check_datagram(const std::uint8_t *buf, std::size_t len,
 
 // ---- options ----------------------------------------------------------
 
-struct Endpoint {
-	std::uint32_t addr = 0;		// network order
-	std::uint16_t port = 0;		// host order
-};
-
 struct Options {
 	std::string mode;
 	int family = AF_ANP;
@@ -212,50 +203,6 @@ struct Options {
 	bool sink = false, allow_loss = false, retry = false,
 	     no_echo = false, any_source = false, quiet = false;
 };
-
-std::string fmt_endpoint(std::uint32_t addr, std::uint16_t port)
-{
-	char buf[INET_ADDRSTRLEN];
-	in_addr a{};
-	a.s_addr = addr;
-	inet_ntop(AF_INET, &a, buf, sizeof(buf));
-	return std::string(buf) + ":" + std::to_string(port);
-}
-
-unsigned long parse_ulong(const std::string &opt, const std::string &s,
-			  unsigned long max)
-{
-	char *end;
-	errno = 0;
-	unsigned long v = std::strtoul(s.c_str(), &end, 10);
-	if (s.empty() || *end || errno || v > max || s[0] == '-')
-		throw UsageError(opt + ": bad number \"" + s + "\"");
-	return v;
-}
-
-double parse_secs(const std::string &opt, const std::string &s)
-{
-	char *end;
-	double v = std::strtod(s.c_str(), &end);
-	if (s.empty() || *end || !(v > 0) || v > 86400)
-		throw UsageError(opt + ": bad duration \"" + s + "\"");
-	return v;
-}
-
-Endpoint parse_endpoint(const std::string &opt, const std::string &s)
-{
-	auto colon = s.rfind(':');
-	if (colon == std::string::npos)
-		throw UsageError(opt + ": want ADDR:PORT, got \"" + s + "\"");
-	Endpoint e;
-	in_addr a;
-	if (inet_pton(AF_INET, s.substr(0, colon).c_str(), &a) != 1)
-		throw UsageError(opt + ": bad address in \"" + s + "\"");
-	e.addr = a.s_addr;
-	e.port = static_cast<std::uint16_t>(
-		parse_ulong(opt, s.substr(colon + 1), 65535));
-	return e;
-}
 
 Options parse_args(int argc, char **argv)
 {
@@ -274,14 +221,7 @@ Options parse_args(int argc, char **argv)
 			return argv[++i];
 		};
 		if (opt == "--family") {
-			std::string f = arg();
-			if (f == "anp")
-				o.family = AF_ANP;
-			else if (f == "inet")
-				o.family = AF_INET;
-			else
-				throw UsageError("--family: anp or inet, not \"" +
-						 f + "\"");
+			o.family = parse_family(opt, arg());
 		} else if (opt == "--bind") {
 			o.bind = parse_endpoint(opt, arg());
 		} else if (opt == "--connect") {
@@ -293,7 +233,7 @@ Options parse_args(int argc, char **argv)
 			std::size_t pos = 0;
 			while (true) {
 				auto comma = list.find(',', pos);
-				o.sizes.push_back(parse_ulong(opt,
+				o.sizes.push_back(parse_u64(opt,
 					list.substr(pos, comma - pos),
 					max_payload));
 				if (comma == std::string::npos)
@@ -302,17 +242,17 @@ Options parse_args(int argc, char **argv)
 			}
 		} else if (opt == "--repeat") {
 			o.repeat = static_cast<unsigned int>(
-				parse_ulong(opt, arg(), 1000000));
+				parse_u64(opt, arg(), 1000000));
 		} else if (opt == "--wait") {
 			o.wait = parse_secs(opt, arg());
 		} else if (opt == "--deadline") {
 			o.deadline = parse_secs(opt, arg());
 		} else if (opt == "--min-echoed") {
-			o.min_echoed = parse_ulong(opt, arg(), 1UL << 30);
+			o.min_echoed = parse_u64(opt, arg(), 1UL << 30);
 		} else if (opt == "--ready") {
 			o.ready = arg();
 		} else if (opt == "--count") {
-			o.count = parse_ulong(opt, arg(), 1UL << 30);
+			o.count = parse_u64(opt, arg(), 1UL << 30);
 		} else if (opt == "--idle") {
 			o.idle = parse_secs(opt, arg());
 		} else if (opt == "--sink") {
@@ -357,21 +297,6 @@ void on_signal(int sig)
 	stop_signal = sig;
 }
 
-// sockaddr_anp has sockaddr_in's layout: one struct serves both families.
-sockaddr_in make_sockaddr(int family, const Endpoint &e)
-{
-	sockaddr_in sa{};
-	sa.sin_family = static_cast<sa_family_t>(family);
-	sa.sin_port = htons(e.port);
-	sa.sin_addr.s_addr = e.addr;
-	return sa;
-}
-
-const char *family_name(int family)
-{
-	return family == AF_ANP ? "AF_ANP" : "AF_INET";
-}
-
 int open_socket(const Options &o)
 {
 	int fd = socket(o.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -381,7 +306,7 @@ int open_socket(const Options &o)
 	if (o.bind) {
 		sockaddr_in sa = make_sockaddr(o.family, *o.bind);
 		if (bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)))
-			throw Failure("bind " + fmt_endpoint(o.bind->addr,
+			throw Failure("bind " + ep_str(o.bind->addr,
 							     o.bind->port) +
 				      ": " + std::strerror(errno));
 	}
@@ -389,7 +314,7 @@ int open_socket(const Options &o)
 		sockaddr_in sa = make_sockaddr(o.family, *o.connect);
 		if (connect(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)))
 			throw Failure("connect " +
-				      fmt_endpoint(o.connect->addr,
+				      ep_str(o.connect->addr,
 						   o.connect->port) +
 				      ": " + std::strerror(errno));
 	}
@@ -421,7 +346,7 @@ void write_ready(const std::string &file, int fd)
 	if (!f)
 		throw Failure("cannot write " + tmp + ": " +
 			      std::strerror(errno));
-	std::fprintf(f, "%s\n", fmt_endpoint(e.addr, e.port).c_str());
+	std::fprintf(f, "%s\n", ep_str(e.addr, e.port).c_str());
 	if (std::fclose(f) || std::rename(tmp.c_str(), file.c_str()))
 		throw Failure("cannot write " + file + ": " +
 			      std::strerror(errno));
@@ -516,13 +441,13 @@ int run_serve(const Options &o)
 			corrupt++;
 			std::fprintf(stderr, "anp-udp: CORRUPT: %zu-byte datagram "
 				     "from %s truncated\n", r.len,
-				     fmt_endpoint(r.from.addr, r.from.port).c_str());
+				     ep_str(r.from.addr, r.from.port).c_str());
 			continue;
 		}
 		if (!check_datagram(buf.data(), r.len, &seq, &why)) {
 			corrupt++;
 			std::fprintf(stderr, "anp-udp: CORRUPT from %s: %s\n",
-				     fmt_endpoint(r.from.addr, r.from.port).c_str(),
+				     ep_str(r.from.addr, r.from.port).c_str(),
 				     why.c_str());
 			continue;
 		}
@@ -537,7 +462,7 @@ int run_serve(const Options &o)
 		} else {
 			echo_errors++;
 			std::fprintf(stderr, "anp-udp: echo of %zu bytes to %s: %s\n",
-				     r.len, fmt_endpoint(r.from.addr, r.from.port).c_str(),
+				     r.len, ep_str(r.from.addr, r.from.port).c_str(),
 				     n < 0 ? std::strerror(errno) : "short send");
 		}
 	}
@@ -591,7 +516,7 @@ int run_send(const Options &o)
 					send_errors++;
 					std::fprintf(stderr, "anp-udp: send %zu bytes "
 						     "to %s: %s\n", size,
-						     fmt_endpoint(peer.addr, peer.port).c_str(),
+						     ep_str(peer.addr, peer.port).c_str(),
 						     n < 0 ? std::strerror(errno) : "short send");
 					if (!o.retry && !o.allow_loss)
 						goto out;
@@ -629,8 +554,8 @@ int run_send(const Options &o)
 						unexpected++;
 						std::fprintf(stderr, "anp-udp: datagram from "
 							     "%s, not %s\n",
-							     fmt_endpoint(r.from.addr, r.from.port).c_str(),
-							     fmt_endpoint(peer.addr, peer.port).c_str());
+							     ep_str(r.from.addr, r.from.port).c_str(),
+							     ep_str(peer.addr, peer.port).c_str());
 						continue;
 					}
 					bool mine = r.len == size &&
@@ -694,7 +619,7 @@ out:
 	std::printf("send: %s to %s: sent %lu, echoed %lu, lost %lu, corrupt %lu, "
 		    "duplicates %lu, unexpected %lu, send errors %lu: %s\n",
 		    family_name(o.family),
-		    fmt_endpoint(peer.addr, peer.port).c_str(), sent, echoed,
+		    ep_str(peer.addr, peer.port).c_str(), sent, echoed,
 		    lost, corrupt, dups, unexpected, send_errors,
 		    ok ? "OK" : "FAILED");
 	if (!o.quiet)
