@@ -782,11 +782,23 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 
 	if (win < 0)
 		win = 0;
-	/* A retransmitted SYN: our SYN,ACK again (Linux's req handling). */
+	/*
+	 * A retransmitted SYN, at IRS, before RCV.NXT: RFC 9293 3.10.7.4
+	 * answers an unacceptable segment, and in SYN-RECEIVED the answer
+	 * is our SYN,ACK again.  As Linux's tcp_check_req(): at most once
+	 * per ANP_TCP_OOW_INTERVAL (tcp_oow_rate_limited(), so a flood of
+	 * SYNs draws no flood of SYN,ACKs), and the retransmission timer
+	 * restarts.
+	 */
 	if (sk->sk_state == TCP_SYN_RECV &&
 	    (cb->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
 	    TCPHDR_SYN && cb->seq == tp->irs) {
+		if (anp_tcp_oow_limited(sk)) {
+			ANP_TCP_INC(sk, ACK_SKIPPED_SYN_RECV);
+			goto discard;
+		}
 		anp_tcp_retransmit_head(sk);
+		anp_tcp_arm_rtx(sk);
 		goto discard;
 	}
 	/*

@@ -957,6 +957,48 @@ static void tt_test_synrecv_syn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PASSIVE_OPENS), 1);
 }
 
+/*
+ * A retransmitted SYN in SYN-RECEIVED gets the SYN,ACK again at most
+ * once per 500 ms, as Linux's tcp_check_req() (tcp_oow_rate_limited(),
+ * TCPACKSkippedSynRecv), and the retransmission timer restarts.
+ */
+static void tt_test_synrecv_syn_limited(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg syn = { .flags = F_SYN, .seq = PISS, .win = PWIN,
+			      .mss = PMSS };
+	struct tt_conn c = { .lport = HPORT, .pport = PPORT };
+	struct anp_tcp_sock *ctp;
+	struct socket *lsock;
+	struct sock *child;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_send(f, &c, &syn);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	ctp = anp_tcp_sk(child);
+	tt_hold(f);
+	KUNIT_ASSERT_TRUE(test, tt_pop(f, &o, __LINE__));
+
+	anp_test_mib_snap(f->ctx);
+	tt_send(f, &c, &syn);
+	TT_EXPECT(f, &c, F_SYN | F_ACK, o.seq, PISS + 1, HWIN, 0);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&ctp->rtx_timer));
+	/* Again at once: nothing. */
+	tt_send(f, &c, &syn);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ACK_SKIPPED_SYN_RECV), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 1);
+	/* Once the interval has passed, it is answered again. */
+	ctp->last_oow_ack = jiffies - ANP_TCP_OOW_INTERVAL;
+	tt_send(f, &c, &syn);
+	TT_EXPECT(f, &c, F_SYN | F_ACK, o.seq, PISS + 1, HWIN, 0);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 2);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(child->sk_state), TCP_SYN_RECV);
+}
+
 /* ---- data in ------------------------------------------------------- */
 
 /*
@@ -2063,6 +2105,7 @@ static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_simultaneous_open),
 	KUNIT_CASE(tt_test_simultaneous_synack),
 	KUNIT_CASE(tt_test_synrecv_syn),
+	KUNIT_CASE(tt_test_synrecv_syn_limited),
 	{}
 };
 
