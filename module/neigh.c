@@ -587,6 +587,16 @@ void anp_neigh_flush_iface(struct anp_net *an, struct anp_iface *ifc)
 	for (i = 0; i < skb_queue_len(&drops); i++)
 		ANP_INC_STATS(an, ANP_MIB_ARP_QUEUE_DROPS);
 	anp_neigh_drop_list(&drops, SKB_DROP_REASON_NEIGH_DEAD);
+
+	/*
+	 * A GC pass that took this interface's packets off a failed entry
+	 * before the flush may still be reporting them (anp_neigh_unreach()
+	 * sends through the host's loop): wait for it.  So once the last
+	 * interface is gone no report is in flight, and anp_host_teardown()
+	 * may free the loop before it stops the work.  Returns at once
+	 * when the work is not queued or running, the usual case.
+	 */
+	flush_work(&t->gc_work.work);
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_neigh_flush_iface);
 
