@@ -409,7 +409,6 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_neigh_update);
 
-/* One GC pass; false when it stopped early to send a full batch. */
 /*
  * The packets that waited for a resolution that failed.  RFC 1122
  * 2.3.2.2 lets the link layer drop them; as Linux's arp_error_report()
@@ -435,6 +434,7 @@ static void anp_neigh_unreach(struct anp_net *an, struct sk_buff_head *list)
 	}
 }
 
+/* One GC pass; false when it stopped early to send a full batch. */
 static bool anp_neigh_gc_pass(struct anp_net *an, unsigned long now,
 			      bool *incomplete)
 {
