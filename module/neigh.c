@@ -23,7 +23,9 @@
  *               request is sent at once and the packet queued (at most
  *               ANP_NEIGH_QUEUE_MAX; overflow drops the oldest).  Every
  *               ANP_NEIGH_RETRANS another request, ANP_NEIGH_RETRIES in
- *               all; then FAILED and the queue is dropped.
+ *               all; then FAILED and the queue is dropped, each
+ *               packet answered with an ICMP Host Unreachable to its
+ *               sender, this host (anp_neigh_unreach()).
  *   REACHABLE   an ARP packet whose target was us named this sender
  *               (RFC 826 merge with us as target: a reply to our request
  *               or a request from it).  Used at once, no questions,
@@ -67,6 +69,7 @@
  */
 #include <kunit/visibility.h>
 #include <linux/hash.h>
+#include <linux/icmp.h>
 #include <linux/if_ether.h>
 #include <linux/poison.h>
 #include <linux/slab.h>
@@ -406,6 +409,31 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_neigh_update);
 
+/*
+ * The packets that waited for a resolution that failed.  RFC 1122
+ * 2.3.2.2 lets the link layer drop them; as Linux's arp_error_report()
+ * -> ipv4_link_failure(), each is also answered with an ICMP Destination
+ * Unreachable, Host Unreachable (RFC 1122 3.2.2.1), sent to the packet's
+ * source -- this host, which forwards nothing -- and so looped back to
+ * anp_icmp_rcv(), which hands it to the transport that sent the packet
+ * (RFC 1122 3.2.2.1: it MUST be told): TCP ends a connection still
+ * opening with EHOSTUNREACH and keeps it as a soft error on a
+ * synchronized one (RFC 1122 4.2.3.9), UDP reports nothing (a soft
+ * error; Linux without IP_RECVERR).  anp_icmp_send() applies RFC 1122
+ * 3.2.2's exceptions (a non-initial fragment, an ICMP error) and the
+ * rate limit, as Linux's icmp_send() does.
+ */
+static void anp_neigh_unreach(struct anp_net *an, struct sk_buff_head *list)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list))) {
+		ANP_INC_STATS(an, ANP_MIB_ARP_QUEUE_DROPS);
+		anp_icmp_send(an, skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_FAILED);
+	}
+}
+
 /* One GC pass; false when it stopped early to send a full batch. */
 static bool anp_neigh_gc_pass(struct anp_net *an, unsigned long now,
 			      bool *incomplete)
@@ -413,12 +441,12 @@ static bool anp_neigh_gc_pass(struct anp_net *an, unsigned long now,
 	struct anp_neigh_req reqs[ANP_NEIGH_REQ_BATCH];
 	struct anp_neigh_table *t = &an->neigh;
 	unsigned int i, nreq = 0;
-	struct sk_buff_head drops;
+	struct sk_buff_head failed;
 	struct hlist_node *tmp;
 	struct anp_neigh *n;
 	bool done = true;
 
-	__skb_queue_head_init(&drops);
+	__skb_queue_head_init(&failed);
 	*incomplete = false;
 
 	/* Interfaces named in reqs stay valid until rcu_read_unlock(). */
@@ -441,7 +469,7 @@ static bool anp_neigh_gc_pass(struct anp_net *an, unsigned long now,
 					ANP_INC_STATS(an,
 						      ANP_MIB_ARP_RESOLVE_FAILED);
 					skb_queue_splice_tail_init(&n->queue,
-								   &drops);
+								   &failed);
 					break;
 				}
 				if (nreq == ANP_NEIGH_REQ_BATCH) {
@@ -486,7 +514,7 @@ static bool anp_neigh_gc_pass(struct anp_net *an, unsigned long now,
 				    n->state != ANP_NEIGH_REACHABLE &&
 				    time_after_eq(now, n->used +
 						  ANP_NEIGH_GC_STALE))
-					anp_neigh_free(t, n, &drops);
+					anp_neigh_free(t, n, &failed);
 				break;
 			}
 			if (!done)
@@ -496,12 +524,10 @@ static bool anp_neigh_gc_pass(struct anp_net *an, unsigned long now,
 unlock:
 	spin_unlock_bh(&t->lock);
 
-	for (i = 0; i < skb_queue_len(&drops); i++)
-		ANP_INC_STATS(an, ANP_MIB_ARP_QUEUE_DROPS);
-	anp_neigh_drop_list(&drops, SKB_DROP_REASON_NEIGH_FAILED);
 	for (i = 0; i < nreq; i++)
 		anp_neigh_solicit(reqs[i].ifc, reqs[i].ip);
 	rcu_read_unlock();
+	anp_neigh_unreach(an, &failed);
 	if (!done)
 		*incomplete = true;
 	return done;
@@ -561,6 +587,16 @@ void anp_neigh_flush_iface(struct anp_net *an, struct anp_iface *ifc)
 	for (i = 0; i < skb_queue_len(&drops); i++)
 		ANP_INC_STATS(an, ANP_MIB_ARP_QUEUE_DROPS);
 	anp_neigh_drop_list(&drops, SKB_DROP_REASON_NEIGH_DEAD);
+
+	/*
+	 * A GC pass that took this interface's packets off a failed entry
+	 * before the flush may still be reporting them (anp_neigh_unreach()
+	 * sends through the host's loop): wait for it.  So once the last
+	 * interface is gone no report is in flight, and anp_host_teardown()
+	 * may free the loop before it stops the work.  Returns at once
+	 * when the work is not queued or running, the usual case.
+	 */
+	flush_work(&t->gc_work.work);
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_neigh_flush_iface);
 

@@ -806,6 +806,65 @@ TCP_CASE(t_tcp_ehostunreach, "tcp-connect-ehostunreach",
 			   "SYN-SENT connection on the first ICMP unreachable"));
 }
 
+TCP_CASE(t_tcp_ehostunreach_arp, "tcp-connect-ehostunreach-arp",
+	 "connect to an on-link address that never answers ARP fails "
+	 "EHOSTUNREACH when resolution gives up (3 requests, about 3 s), not "
+	 "after the SYN retries: blocking, and non-blocking with IN|OUT|ERR|HUP|"
+	 "RDHUP and SO_ERROR; a connected UDP socket whose datagram waited on "
+	 "the same resolution is told nothing (a soft error, no IP_RECVERR)",
+	 "", "")
+{
+	// Nobody has 10.99.0.200: Linux's ARP requests for it (inet) reach
+	// the ANP host, the ANP host's (anp, anp-linux) reach Linux, and
+	// neither answers.  Linux's neighbour code then sends ICMP host
+	// unreachable to the sender of every packet it queued, itself.
+	sys_result ur = sys([&] { return socket(v.fam, SOCK_DGRAM, 0); });
+
+	REQUIRE(ur.ok(), V(v, "UDP socket: " + ur.str()));
+	fd_guard u(static_cast<int>(ur.ret));
+
+	REQUIRE(do_connect(u.get(), saddr(v.fam, NOBODY_ADDR, 9)).ok(),
+		V(v, "UDP connect"));
+	CHECK(send(u.get(), "x", 1, 0) == 1, V(v, "UDP send"));
+
+	fd_guard s = tcp_socket(v.fam);
+
+	set_tv(s.get(), SO_SNDTIMEO, 15000);
+	auto t0 = clk::now();
+	sys_result r = do_connect(s.get(), saddr(v.fam, NOBODY_ADDR, 80));
+	long el = ms_since(t0);
+
+	CHECK_ERR(r, EHOSTUNREACH, V(v, "blocking connect to 10.99.0.200"));
+	CHECK(el >= 1500 && el < 10000,
+	      V(v, "failed after " + std::to_string(el) + " ms, want about 3000"));
+	// The datagram's ICMP came first, from the same queue.
+	CHECK(get_int_opt(u.get(), SOL_SOCKET, SO_ERROR, "SO_ERROR") == 0,
+	      V(v, "UDP SO_ERROR after the failed resolution"));
+	char c;
+
+	CHECK_ERR(sys([&] { return recv(u.get(), &c, 1, MSG_DONTWAIT); }), EAGAIN,
+		  V(v, "UDP recv after the failed resolution"));
+	CHECK(send(u.get(), "y", 1, 0) == 1, V(v, "UDP send after the failed resolution"));
+
+	// A FAILED neighbour is solicited anew by the next packet.
+	fd_guard n = tcp_socket(v.fam, SOCK_NONBLOCK);
+
+	CHECK_ERR(do_connect(n.get(), saddr(v.fam, NOBODY_ADDR, 80)), EINPROGRESS,
+		  V(v, "non-blocking connect to 10.99.0.200"));
+	// All of them: the ICMP's error report (ERR) wakes a poller before
+	// the socket is closed (HUP, IN, OUT, RDHUP), in Linux's tcp_v4_err
+	// as in the ANP host's.
+	int want = POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP;
+	int ev = wait_ev(n.get(), want, 10000);
+
+	CHECK(ev == want, V(v, "events after the failed resolution: " + ev_str(ev) +
+			    ", want " + ev_str(want)));
+	CHECK(get_int_opt(n.get(), SOL_SOCKET, SO_ERROR, "SO_ERROR") == EHOSTUNREACH,
+	      V(v, "SO_ERROR after the failed resolution"));
+	CHECK(get_int_opt(n.get(), SOL_SOCKET, SO_ERROR, "SO_ERROR") == 0,
+	      V(v, "SO_ERROR read twice"));
+}
+
 // ---- data -----------------------------------------------------------
 
 TCP_CASE(t_tcp_io_calls, "tcp-io-calls",

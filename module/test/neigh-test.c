@@ -79,8 +79,9 @@ static struct sk_buff *t_pkt(struct kunit *test, __be32 daddr, u16 id)
 		.daddr = daddr,
 		.protocol = IPPROTO_UDP,
 		.id = id,
-		.payload = "neigh",
-		.payload_len = 5,
+		/* RFC 792: the 8 data bytes an ICMP error quotes. */
+		.payload = "neighbor",
+		.payload_len = 8,
 	};
 
 	return anp_test_ip(test, &spec);
@@ -298,6 +299,52 @@ static void neigh_test_failed_after_retries(struct kunit *test)
 	anp_neigh_update(e.ifc, PEER_IP, t_peer_mac, true);
 	KUNIT_ASSERT_EQ(test, anp_test_tx_count(e.t), 1);
 	t_expect_ip(test, &e, t_peer_mac, 3);
+}
+
+/*
+ * A resolution that fails answers each packet it held with ICMP Host
+ * Unreachable to the sender, this host (Linux's arp_error_report ->
+ * ipv4_link_failure; RFC 1122 3.2.2.1): looped back, never on the wire,
+ * received as an error for the transport.  Not for a non-initial
+ * fragment (RFC 1122 3.2.2's MUST NOT).
+ */
+static void neigh_test_failed_unreach(struct kunit *test)
+{
+	struct anp_test_ip_spec frag = {
+		.saddr = HOST_IP,
+		.daddr = PEER_IP,
+		.protocol = IPPROTO_UDP,
+		.id = 3,
+		.frag_off = 1,		/* offset 8 */
+		.payload = "fragment",
+		.payload_len = 8,
+	};
+	unsigned long after;
+	unsigned int i;
+	struct t_env e;
+
+	t_env_setup(test, &e);
+	KUNIT_EXPECT_EQ(test, t_out(test, &e, PEER_IP, 1), 0);
+	after = jiffies;
+	KUNIT_EXPECT_EQ(test, t_out(test, &e, PEER_IP, 2), 0);
+	KUNIT_EXPECT_EQ(test, anp_neigh_output(e.ifc, PEER_IP,
+					       anp_test_ip(test, &frag)), 0);
+	for (i = 1; i <= ANP_NEIGH_RETRIES; i++)
+		anp_neigh_gc(e.an, after + i * ANP_NEIGH_RETRANS);
+	KUNIT_ASSERT_EQ(test, t_state(e.an, T_IFINDEX, PEER_IP, NULL),
+			ANP_NEIGH_FAILED);
+	KUNIT_ASSERT_EQ(test, anp_loop_sync(e.an, 5000), 0);
+
+	/* On the wire: the ARP requests and nothing else. */
+	KUNIT_EXPECT_EQ(test, anp_test_tx_count(e.t), ANP_NEIGH_RETRIES);
+	for (i = 0; i < ANP_NEIGH_RETRIES; i++)
+		t_expect_request(test, &e, PEER_IP);
+	KUNIT_EXPECT_EQ(test, T_DELTA(e.ctx, ARP_QUEUE_DROPS), 3);
+	KUNIT_EXPECT_EQ(test, T_DELTA(e.ctx, ICMP_OUT_MSGS), 2);
+	KUNIT_EXPECT_EQ(test, T_DELTA(e.ctx, ICMP_OUT_DEST_UNREACHS), 2);
+	KUNIT_EXPECT_EQ(test, T_DELTA(e.ctx, ICMP_IN_MSGS), 2);
+	KUNIT_EXPECT_EQ(test, T_DELTA(e.ctx, ICMP_IN_DEST_UNREACHS), 2);
+	KUNIT_EXPECT_EQ(test, T_DELTA(e.ctx, ICMP_IN_ERRORS), 0);
 }
 
 /*
@@ -571,6 +618,7 @@ static struct kunit_case anp_neigh_cases[] = {
 	KUNIT_CASE(neigh_test_insert_lookup),
 	KUNIT_CASE(neigh_test_reachable_to_stale),
 	KUNIT_CASE(neigh_test_failed_after_retries),
+	KUNIT_CASE(neigh_test_failed_unreach),
 	KUNIT_CASE(neigh_test_gc),
 	KUNIT_CASE(neigh_test_size_bound),
 	KUNIT_CASE(neigh_test_queue_bound),

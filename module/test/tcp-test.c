@@ -999,6 +999,75 @@ static void tt_test_synrecv_syn_limited(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(child->sk_state), TCP_SYN_RECV);
 }
 
+/*
+ * Make the neighbour resolution begun at (about) after give up, as if
+ * ANP_NEIGH_RETRIES requests went unanswered, and wait for the ICMP Host
+ * Unreachable it loops back for what it held (neigh.c).  Only ARP
+ * requests reached the wire: the segments waited.
+ */
+static void tt_neigh_fail(struct tt_fix *f, unsigned long after)
+{
+	struct kunit *test = f->test;
+	struct sk_buff *skb;
+	unsigned int i;
+
+	for (i = 1; i <= ANP_NEIGH_RETRIES; i++)
+		anp_neigh_gc(f->ctx->an, after + i * ANP_NEIGH_RETRANS);
+	KUNIT_ASSERT_EQ(test, anp_loop_sync(f->ctx->an, 5000), 0);
+	tt_hold(f);
+	KUNIT_EXPECT_GE(test, anp_test_tx_count(f->t), 1);
+	while ((skb = anp_test_tx_pop(f->t))) {
+		KUNIT_EXPECT_TRUE(test, skb->len >= ETH_HLEN &&
+				  ((struct ethhdr *)skb->data)->h_proto ==
+				  htons(ETH_P_ARP));
+		kfree_skb(skb);
+	}
+}
+
+/*
+ * An on-link peer that never answers ARP: the failed resolution's ICMP
+ * Host Unreachable (RFC 1122 3.2.2.1) ends a SYN-SENT connection with
+ * EHOSTUNREACH, as Linux's tcp_v4_err; an established one only keeps it
+ * as a soft error (RFC 1122 4.2.3.9), reported if it later times out.
+ */
+static void tt_test_arp_failure(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct sockaddr_anp sa = {
+		.sanp_family = AF_ANP,
+		.sanp_port = htons(PPORT),
+		.sanp_addr = ANP_TEST_IP(10, 99, 0, 200),
+	};
+	struct socket *sock = tt_socket(f);
+	unsigned long after;
+	struct tt_conn c;
+
+	KUNIT_ASSERT_EQ(test, kernel_connect(sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-EINPROGRESS);
+	after = jiffies;
+	tt_hold(f);
+	tt_neigh_fail(f, after);
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_state, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sock->sk->sk_err), EHOSTUNREACH);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ATTEMPT_FAILS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, ICMP_IN_DEST_UNREACHS), 1);
+	KUNIT_EXPECT_EQ(test, kernel_connect(sock, (struct sockaddr *)&sa,
+					     sizeof(sa), O_NONBLOCK),
+			-EHOSTUNREACH);
+
+	/* The peer's entry forgotten: the next segment waits for ARP. */
+	tt_active(f, &c);
+	anp_neigh_flush_iface(f->ctx->an, &f->t->ifc);
+	KUNIT_ASSERT_EQ(test, tt_write(&c, 100), 100);
+	after = jiffies;
+	tt_hold(f);
+	tt_neigh_fail(f, after);
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err_soft), EHOSTUNREACH);
+}
+
 /* ---- data in ------------------------------------------------------- */
 
 /*
@@ -2106,6 +2175,7 @@ static struct kunit_case tt_open_cases[] = {
 	KUNIT_CASE(tt_test_simultaneous_synack),
 	KUNIT_CASE(tt_test_synrecv_syn),
 	KUNIT_CASE(tt_test_synrecv_syn_limited),
+	KUNIT_CASE(tt_test_arp_failure),
 	{}
 };
 
