@@ -324,6 +324,7 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->as.ttl = ltp->as.ttl;
 	ctp->nodelay = ltp->nodelay;
 	ctp->cork = ltp->cork;
+	ctp->pingpong = ltp->pingpong;
 	ctp->user_timeout = ltp->user_timeout;
 	ctp->user_mss = ltp->user_mss;
 	ctp->keepidle = ltp->keepidle;
@@ -1137,6 +1138,35 @@ static int anp_stream_setsockopt_ip(struct sock *sk, int optname,
 	return err;
 }
 
+/*
+ * Linux's __tcp_sock_set_quickack(): 0 delays ACKs (RFC 1122 4.2.3.2)
+ * from now on, as Linux's pingpong mode, until a delayed ACK has to
+ * wait for its timer; non-zero acknowledges every segment at once for
+ * a while (ANP_TCP_QUICKACKS segments, as after the handshake) and
+ * sends an ACK still owed when the reader has taken everything or more
+ * than a segment waits for its ACK (tcp_cleanup_rbuf() with
+ * ICSK_ACK_PUSHED); an even value goes back to delaying after that.
+ */
+static void anp_tcp_set_quickack(struct sock *sk, int val)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!val) {
+		tp->pingpong = 1;
+		return;
+	}
+	tp->pingpong = 0;
+	tp->quickack = ANP_TCP_QUICKACKS;
+	if (((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) &&
+	    tp->ack_pending) {
+		if (skb_queue_empty(&sk->sk_receive_queue) ||
+		    tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss)
+			anp_tcp_send_ack(sk);
+		if (!(val & 1))
+			tp->pingpong = 1;
+	}
+}
+
 static int anp_stream_setsockopt(struct socket *sock, int level,
 				 int optname, sockptr_t optval,
 				 unsigned int optlen)
@@ -1173,6 +1203,9 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 			anp_tcp_push(sk, false);
 			tp->cork = cork;
 		}
+		break;
+	case TCP_QUICKACK:
+		anp_tcp_set_quickack(sk, val);
 		break;
 	case TCP_USER_TIMEOUT:
 		/* Linux: milliseconds, 0 for the default, not negative. */
@@ -1333,6 +1366,9 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		break;
 	case TCP_USER_TIMEOUT:
 		val = tp->user_timeout;
+		break;
+	case TCP_QUICKACK:
+		val = !tp->pingpong;
 		break;
 	case TCP_MAXSEG:
 		/* Linux: the current MSS once connected, else user_mss. */

@@ -122,6 +122,10 @@ struct anp_tcp_sock {
 	   in_acc_q:1,			/* child: on the accept queue */
 	   destroyed:1,
 	   cork:1;			/* TCP_CORK */
+	/* Linux's pingpong mode: TCP_QUICKACK 0 turned quick ACKs off
+	 * until the delayed-ACK timer next fires.
+	 */
+	u8 pingpong:1;
 	u8 tmode;			/* enum anp_tcp_tmode of rtx_timer */
 	u8 retries;			/* RTO expiries in a row */
 	u8 probes;			/* persist or keepalive probes sent */

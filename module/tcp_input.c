@@ -588,11 +588,12 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 	/*
 	 * RFC 1122 4.2.3.2: ACK at least every second full-sized segment;
 	 * at once while quick ACKs last, for a FIN, and when a gap was
-	 * filled (RFC 5681 4.2).
+	 * filled (RFC 5681 4.2).  TCP_QUICKACK 0 (Linux's pingpong mode)
+	 * suspends the quick ACKs.
 	 */
-	if (fin || had_ofo || tp->quickack ||
+	if (fin || had_ofo || (tp->quickack && !tp->pingpong) ||
 	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)tp->rcv_mss) {
-		if (tp->quickack)
+		if (tp->quickack && !tp->pingpong)
 			tp->quickack--;
 		return true;
 	}

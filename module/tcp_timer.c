@@ -222,6 +222,10 @@ static void anp_tcp_delack_timer(struct timer_list *t)
 		sk_reset_timer(sk, &tp->delack_timer, jiffies + ANP_TCP_DEFER);
 	} else if (tp->ack_pending && sk->sk_state != TCP_CLOSE &&
 		   sk->sk_state != TCP_LISTEN) {
+		/* Linux's tcp_delack_timer_handler(): a delayed ACK that
+		 * had to wait for the timer ends TCP_QUICKACK 0.
+		 */
+		tp->pingpong = 0;
 		ANP_TCP_INC(sk, DELAYED_ACKS);
 		anp_tcp_send_ack(sk);
 	}

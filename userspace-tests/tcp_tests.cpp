@@ -1770,3 +1770,48 @@ TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",
 	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT", 7000) == 7000,
 	      V(v, "TCP_USER_TIMEOUT inherited by the accepted socket"));
 }
+
+// ---- TCP_QUICKACK -----------------------------------------------------
+
+TCP_CASE(t_tcp_quickack, "tcp-quickack",
+	 "TCP_QUICKACK 1 by default (not Linux's pingpong mode), 0 reads back "
+	 "0 (inherited by an accepted socket), any non-zero value 1; on a "
+	 "connection 0 then 1 still delivers data both ways",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK", 1, 0, 0);
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_QUICKACK, 3, "TCP_QUICKACK");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK") == 1,
+	      V(v, "TCP_QUICKACK 3 reads back as 1"));
+	short sh = 1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_QUICKACK, &sh,
+					      sizeof(sh)); }), EINVAL,
+		  V(v, "TCP_QUICKACK with optlen 2"));
+	int inh = accepted_opt(v, IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK", 0);
+
+	CHECK(inh == 0, V(v, "TCP_QUICKACK 0 on the listener, the accepted socket reads " +
+			  std::to_string(inh)));
+
+	conn c = establish(v);
+	const int t = c.t.get(), p = c.p.get();
+	const char msg[] = "quick";
+
+	set_int_opt(t, IPPROTO_TCP, TCP_QUICKACK, 0, "TCP_QUICKACK");
+	send_all(p, msg, 5);
+	auto got = recv_n(t, 5);
+
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes received in mode 0"));
+	set_int_opt(t, IPPROTO_TCP, TCP_QUICKACK, 1, "TCP_QUICKACK");
+	CHECK(get_int_opt(t, IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK") == 1,
+	      V(v, "TCP_QUICKACK 1 on the connection"));
+	// What was received is acknowledged: the peer's queue drains.
+	CHECK(wait_for([&] { return ioctl_int(p, SIOCOUTQ, "SIOCOUTQ") == 0; },
+		       std::chrono::milliseconds(5000)),
+	      V(v, "the peer's bytes never acknowledged"));
+	send_all(t, msg, 5);
+	got = recv_n(p, 5);
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes sent after TCP_QUICKACK"));
+}

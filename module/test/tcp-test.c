@@ -2459,6 +2459,54 @@ static void tt_test_keepalive_user_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
 }
 
+/*
+ * TCP_QUICKACK (Linux's __tcp_sock_set_quickack()): 0 delays the ACK
+ * of a segment (RFC 1122 4.2.3.2) even while quick ACKs last; 1 sends
+ * the ACK owed at once (the data read) and acknowledges the next
+ * segment at once; a delayed ACK sent by its timer ends the mode 0.
+ */
+static void tt_test_quickack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 0);
+	KUNIT_EXPECT_TRUE(test, c.tp->pingpong);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->delack_timer));
+	tt_read_expect(f, &c, PISS + 1, 10);
+	TT_NONE(f);
+
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 1);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_FALSE(test, c.tp->pingpong);
+	KUNIT_EXPECT_FALSE(test, c.tp->ack_pending);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+
+	/* Nothing owed: 1 only leaves the mode 0. */
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 0);
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 1);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->pingpong);
+
+	/* The delayed-ACK timer ends the mode 0. */
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 0);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->delack_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_FALSE(test, c.tp->pingpong);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2468,6 +2516,7 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_user_timeout),
 	KUNIT_CASE(tt_test_user_timeout_clamp),
 	KUNIT_CASE(tt_test_keepalive_user_timeout),
+	KUNIT_CASE(tt_test_quickack),
 	{}
 };
 
