@@ -326,6 +326,7 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->cork = ltp->cork;
 	ctp->pingpong = ltp->pingpong;
 	ctp->user_timeout = ltp->user_timeout;
+	ctp->linger2 = ltp->linger2;
 	ctp->user_mss = ltp->user_mss;
 	ctp->keepidle = ltp->keepidle;
 	ctp->keepintvl = ltp->keepintvl;
@@ -740,10 +741,17 @@ static void anp_tcp_close(struct sock *sk, long timeout)
 	sk_stream_wait_close(sk, timeout);
 adjudge:
 	sock_orphan(sk);
-	if (sk->sk_state == TCP_CLOSE)
+	if (sk->sk_state == TCP_CLOSE) {
 		anp_tcp_destroy(sk);
-	else if (sk->sk_state == TCP_FIN_WAIT2)
-		anp_tcp_arm_fin_wait2(sk);
+	} else if (sk->sk_state == TCP_FIN_WAIT2 &&
+		   !anp_tcp_arm_fin_wait2(sk)) {
+		/* Linux's tcp_close(): TCP_LINGER2 < 0 resets the
+		 * connection instead of waiting in FIN-WAIT-2.
+		 */
+		ANP_TCP_INC(sk, ABORT_ON_LINGER);
+		anp_tcp_send_active_reset(sk);
+		anp_tcp_done(sk);
+	}
 	release_sock(sk);
 	sock_put(sk);
 }
@@ -1207,6 +1215,15 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 	case TCP_QUICKACK:
 		anp_tcp_set_quickack(sk, val);
 		break;
+	case TCP_LINGER2:
+		/* Linux: seconds, < 0 none, 0 the default, capped. */
+		if (val < 0)
+			WRITE_ONCE(tp->linger2, -1);
+		else if (val > TCP_FIN_TIMEOUT_MAX / HZ)
+			WRITE_ONCE(tp->linger2, TCP_FIN_TIMEOUT_MAX);
+		else
+			WRITE_ONCE(tp->linger2, val * HZ);
+		break;
 	case TCP_USER_TIMEOUT:
 		/* Linux: milliseconds, 0 for the default, not negative. */
 		if (val < 0)
@@ -1369,6 +1386,11 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		break;
 	case TCP_QUICKACK:
 		val = !tp->pingpong;
+		break;
+	case TCP_LINGER2:
+		val = READ_ONCE(tp->linger2);
+		if (val >= 0)
+			val = (val ?: ANP_TCP_FIN_TIMEOUT) / HZ;
 		break;
 	case TCP_MAXSEG:
 		/* Linux: the current MSS once connected, else user_mss. */

@@ -60,7 +60,10 @@
  */
 #define ANP_TCP_MSL		(30 * HZ)
 #define ANP_TCP_TIMEWAIT_LEN	(2 * ANP_TCP_MSL)
-#define ANP_TCP_FIN_TIMEOUT	(60 * HZ)	/* orphan in FIN-WAIT-2 */
+/* An orphan in FIN-WAIT-2 (Linux's tcp_fin_timeout); TCP_LINGER2 sets
+ * it up to TCP_FIN_TIMEOUT_MAX (120 s).
+ */
+#define ANP_TCP_FIN_TIMEOUT	(60 * HZ)
 /* Linux's tcp_syn_retries, tcp_synack_retries and tcp_retries2. */
 #define ANP_TCP_SYN_RETRIES	6
 #define ANP_TCP_SYNACK_RETRIES	5
@@ -137,6 +140,10 @@ struct anp_tcp_sock {
 	int keepidle;			/* jiffies, 0: default */
 	int keepintvl;
 	u32 user_timeout;		/* TCP_USER_TIMEOUT, ms, 0: none */
+	/* TCP_LINGER2: an orphan's FIN-WAIT-2 time in jiffies, 0: the
+	 * default, -1: none (the orphan ends at once).
+	 */
+	int linger2;
 	/* jiffies: first transmission of the oldest unacknowledged
 	 * segment, taken at the first RTO expiry (Linux's retrans_stamp).
 	 */
@@ -247,7 +254,7 @@ void anp_tcp_clear_rtx(struct sock *sk);
 void anp_tcp_delack(struct sock *sk);
 void anp_tcp_arm_keepalive(struct sock *sk);
 void anp_tcp_arm_timewait(struct sock *sk);
-void anp_tcp_arm_fin_wait2(struct sock *sk);
+bool anp_tcp_arm_fin_wait2(struct sock *sk);
 int anp_tcp_keepidle(const struct anp_tcp_sock *tp);
 int anp_tcp_keepintvl(const struct anp_tcp_sock *tp);
 int anp_tcp_keepcnt(const struct anp_tcp_sock *tp);

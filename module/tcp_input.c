@@ -934,10 +934,18 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		case TCP_FIN_WAIT1:
 			anp_tcp_set_state(sk, TCP_FIN_WAIT2);
 			anp_tcp_clear_rtx(sk);
-			if (sock_flag(sk, SOCK_DEAD))
-				anp_tcp_arm_fin_wait2(sk);
-			else
+			if (!sock_flag(sk, SOCK_DEAD)) {
 				sk->sk_state_change(sk);
+				break;
+			}
+			/* Linux's tcp_rcv_state_process(): an orphan with
+			 * TCP_LINGER2 < 0 ends here, no reset sent.
+			 */
+			if (!anp_tcp_arm_fin_wait2(sk)) {
+				ANP_TCP_INC(sk, ABORT_ON_DATA);
+				anp_tcp_done(sk);
+				goto discard;
+			}
 			break;
 		case TCP_CLOSING:
 			anp_tcp_set_state(sk, TCP_TIME_WAIT);

@@ -118,9 +118,22 @@ void anp_tcp_arm_timewait(struct sock *sk)
 	sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_TIMEWAIT_LEN);
 }
 
-void anp_tcp_arm_fin_wait2(struct sock *sk)
+/*
+ * An orphan reached FIN-WAIT-2: wait for the peer's FIN as long as
+ * Linux's tcp_fin_time() (TCP_LINGER2 or the default, at least 3.5
+ * RTO); false with TCP_LINGER2 < 0, when the caller ends it at once.
+ */
+bool anp_tcp_arm_fin_wait2(struct sock *sk)
 {
-	sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_FIN_TIMEOUT);
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	unsigned long rto = anp_tcp_rto_jiffies(tp), tmo;
+
+	if (tp->linger2 < 0)
+		return false;
+	tmo = max_t(unsigned long, tp->linger2 ?: ANP_TCP_FIN_TIMEOUT,
+		    (rto << 2) - (rto >> 1));
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + tmo);
+	return true;
 }
 
 /* RFC 6298 5.4-5.6 and RFC 9293 3.8.3's R2 as a count of retries. */

@@ -1815,3 +1815,46 @@ TCP_CASE(t_tcp_quickack, "tcp-quickack",
 	got = recv_n(p, 5);
 	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes sent after TCP_QUICKACK"));
 }
+
+// ---- TCP_LINGER2 ------------------------------------------------------
+
+TCP_CASE(t_tcp_linger2, "tcp-linger2",
+	 "TCP_LINGER2 60 (tcp_fin_timeout) by default, seconds read back, "
+	 "over 120 capped at 120, negative reads -1, 0 the default again, "
+	 "inherited by an accepted socket; -1 and close() in FIN-WAIT-2 "
+	 "resets the peer (EPIPE in CLOSE-WAIT)",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	const int fd = s.get();
+
+	check_opt_default_set(v, fd, IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2", 60, 30, 30);
+	for (auto [set, want] : {std::pair{500, 120}, {120, 120}, {-5, -1}, {0, 60}, {1, 1}}) {
+		set_int_opt(fd, IPPROTO_TCP, TCP_LINGER2, set, "TCP_LINGER2");
+		int got = get_int_opt(fd, IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2");
+
+		CHECK(got == want, V(v, "TCP_LINGER2 " + std::to_string(set) + " reads back as " +
+				     std::to_string(got)));
+	}
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2", 7) == 7,
+	      V(v, "TCP_LINGER2 inherited by the accepted socket"));
+
+	conn c = establish(v);
+	const int p = c.p.get();
+
+	set_int_opt(c.t.get(), IPPROTO_TCP, TCP_LINGER2, -1, "TCP_LINGER2");
+	REQUIRE(shutdown(c.t.get(), SHUT_WR) == 0, "shutdown: " + errno_name(errno));
+	CHECK(wait_eof(p) == 0, V(v, "the peer's EOF"));
+	CHECK(wait_for([&] { return get_info(c.t.get()).tcpi_state == 5; },
+		       std::chrono::milliseconds(5000)),
+	      V(v, "FIN-WAIT-2 (5) never reached: " +
+		std::to_string(get_info(c.t.get()).tcpi_state)));
+	c.t.reset();
+	int err = 0;
+
+	CHECK(wait_for([&] {
+		err = get_int_opt(p, SOL_SOCKET, SO_ERROR, "SO_ERROR");
+		return err != 0;
+	}, std::chrono::milliseconds(5000)), V(v, "no reset after close() in FIN-WAIT-2"));
+	CHECK(err == EPIPE, V(v, "the peer's SO_ERROR " + errno_name(err)));
+}

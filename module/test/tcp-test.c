@@ -62,6 +62,8 @@ struct tt_fix {
 	unsigned int n_socks;
 	struct sock *watch[TT_WATCH];	/* timers held after each step */
 	unsigned int n_watch;
+	struct sock *held[TT_SOCKS];	/* orphans: tt_exit puts them */
+	unsigned int n_held;
 };
 
 /* One connection as the peer sees it. */
@@ -195,6 +197,8 @@ static void tt_exit(struct kunit *test)
 		sock_no_linger(f->socks[i]->sk);
 		sock_release(f->socks[i]);
 	}
+	for (i = f ? f->n_held : 0; i-- > 0;)
+		sock_put(f->held[i]);
 	tt_cur = NULL;
 	if (!ctx)
 		return;
@@ -2507,6 +2511,110 @@ static void tt_test_quickack(struct kunit *test)
 	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
 }
 
+/*
+ * close() of c's socket as a program's: it may live on as an orphan,
+ * which the test keeps a reference to (c->sk stays valid).  Its timers
+ * are as close() left them: the caller holds them (tt_hold).
+ */
+static void tt_close(struct tt_fix *f, struct tt_conn *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n_socks && f->socks[i] != c->sock; i++)
+		;
+	KUNIT_ASSERT_LT(f->test, i, f->n_socks);
+	KUNIT_ASSERT_LT(f->test, f->n_held, TT_SOCKS);
+	memmove(&f->socks[i], &f->socks[i + 1],
+		(f->n_socks - i - 1) * sizeof(f->socks[0]));
+	f->n_socks--;
+	sock_hold(c->sk);
+	f->held[f->n_held++] = c->sk;
+	sock_release(c->sock);
+	c->sock = NULL;
+}
+
+/* Our FIN, the peer's ACK of it: FIN-WAIT-2, not yet closed. */
+static void tt_to_fin_wait2(struct tt_fix *f, struct tt_conn *c)
+{
+	KUNIT_EXPECT_EQ(f->test, kernel_sock_shutdown(c->sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, c, F_FIN | F_ACK, c->hnxt, c->pnxt, -1, 0);
+	c->hnxt++;
+	tt_peer(f, c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, c, TCP_FIN_WAIT2);
+}
+
+/*
+ * TCP_LINGER2 (Linux's tcp_fin_time()): an orphan in FIN-WAIT-2 waits
+ * that long for the peer's FIN (RFC 9293 3.10.4 leaves it open), then
+ * ends without a segment.
+ */
+static void tt_test_linger2_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	unsigned long left;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_LINGER2, 5);
+	KUNIT_EXPECT_EQ(test, c.tp->linger2, 5 * HZ);
+	tt_to_fin_wait2(f, &c);
+	tt_close(f, &c);
+	/* Armed by close(): 5 s from now. */
+	left = c.sk->sk_timer.expires - jiffies;
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+	KUNIT_EXPECT_LE(test, left, 5UL * HZ);
+	KUNIT_EXPECT_GT(test, left, 4UL * HZ);
+	tt_hold(f);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_STATE(f, &c, TCP_CLOSE);
+	TT_NONE(f);
+}
+
+/* TCP_LINGER2 < 0: close() in FIN-WAIT-2 resets (Linux's tcp_close()). */
+static void tt_test_linger2_reset(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_LINGER2, -1);
+	KUNIT_EXPECT_EQ(test, c.tp->linger2, -1);
+	tt_to_fin_wait2(f, &c);
+	anp_test_mib_snap(f->ctx);
+	tt_close(f, &c);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_RST | F_ACK, c.hnxt, c.pnxt, 0, 0);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_LINGER), 1);
+}
+
+/*
+ * TCP_LINGER2 < 0: an orphan whose FIN is acknowledged ends at once,
+ * without a segment (Linux's tcp_rcv_state_process(), TCPAbortOnData).
+ */
+static void tt_test_linger2_orphan(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_LINGER2, -1);
+	tt_close(f, &c);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_FIN | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_FIN_WAIT1);
+	c.hnxt++;
+	anp_test_mib_snap(f->ctx);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_DATA), 1);
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2517,6 +2625,9 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_user_timeout_clamp),
 	KUNIT_CASE(tt_test_keepalive_user_timeout),
 	KUNIT_CASE(tt_test_quickack),
+	KUNIT_CASE(tt_test_linger2_timeout),
+	KUNIT_CASE(tt_test_linger2_reset),
+	KUNIT_CASE(tt_test_linger2_orphan),
 	{}
 };
 
