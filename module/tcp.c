@@ -327,6 +327,7 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->pingpong = ltp->pingpong;
 	ctp->user_timeout = ltp->user_timeout;
 	ctp->linger2 = ltp->linger2;
+	ctp->window_clamp = ltp->window_clamp;
 	ctp->user_mss = ltp->user_mss;
 	ctp->keepidle = ltp->keepidle;
 	ctp->keepintvl = ltp->keepintvl;
@@ -913,9 +914,7 @@ static void anp_tcp_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	if (cur < 0)
 		cur = 0;
-	now = anp_tcp_rcv_wnd_select(anp_tcp_rcv_space(sk), cur,
-				     tp->rcv_mss ?: tp->advmss,
-				     READ_ONCE(sk->sk_rcvbuf) / 2);
+	now = anp_tcp_new_window(sk, cur);
 	if (now && now >= 2 * (u32)cur)
 		anp_tcp_send_ack(sk);
 }
@@ -1175,6 +1174,27 @@ static void anp_tcp_set_quickack(struct sock *sk, int val)
 	}
 }
 
+/*
+ * Linux's tcp_set_window_clamp(): 0 (no clamp) only while closed;
+ * otherwise at least SOCK_MIN_RCVBUF / 2 (compared as Linux does,
+ * unsigned: a negative value is a huge clamp).  A smaller clamp does
+ * not shrink a window already offered (RFC 9293 3.8.6.2.2).
+ */
+static int anp_tcp_set_window_clamp(struct sock *sk, int val)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!val) {
+		if (sk->sk_state != TCP_CLOSE)
+			return -EINVAL;
+		WRITE_ONCE(tp->window_clamp, 0);
+		return 0;
+	}
+	WRITE_ONCE(tp->window_clamp,
+		   val < SOCK_MIN_RCVBUF / 2 ? SOCK_MIN_RCVBUF / 2 : val);
+	return 0;
+}
+
 static int anp_stream_setsockopt(struct socket *sock, int level,
 				 int optname, sockptr_t optval,
 				 unsigned int optlen)
@@ -1223,6 +1243,9 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 			WRITE_ONCE(tp->linger2, TCP_FIN_TIMEOUT_MAX);
 		else
 			WRITE_ONCE(tp->linger2, val * HZ);
+		break;
+	case TCP_WINDOW_CLAMP:
+		err = anp_tcp_set_window_clamp(sk, val);
 		break;
 	case TCP_USER_TIMEOUT:
 		/* Linux: milliseconds, 0 for the default, not negative. */
@@ -1386,6 +1409,16 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		break;
 	case TCP_QUICKACK:
 		val = !tp->pingpong;
+		break;
+	case TCP_WINDOW_CLAMP:
+		/* Linux: the clamp; with none, once connecting, the
+		 * largest window the buffer allows (what
+		 * tcp_select_initial_window() and tcp_init_buffer_space()
+		 * leave in window_clamp; no window scaling here).
+		 */
+		val = READ_ONCE(tp->window_clamp);
+		if (!val && !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = min(65535, READ_ONCE(sk->sk_rcvbuf) / 2);
 		break;
 	case TCP_LINGER2:
 		val = READ_ONCE(tp->linger2);

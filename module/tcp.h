@@ -144,6 +144,7 @@ struct anp_tcp_sock {
 	 * default, -1: none (the orphan ends at once).
 	 */
 	int linger2;
+	u32 window_clamp;		/* TCP_WINDOW_CLAMP, 0: none */
 	/* jiffies: first transmission of the oldest unacknowledged
 	 * segment, taken at the first RTO expiry (Linux's retrans_stamp).
 	 */
@@ -238,6 +239,7 @@ int anp_tcp_send_syn(struct sock *sk);
 void anp_tcp_send_fin(struct sock *sk);
 void anp_tcp_push(struct sock *sk, bool override);
 u32 anp_tcp_select_window(struct sock *sk);
+u32 anp_tcp_new_window(const struct sock *sk, u32 cur);
 u32 anp_tcp_rcv_space(const struct sock *sk);
 void anp_tcp_free_skb(struct sock *sk, struct sk_buff *skb);
 void anp_tcp_purge_queues(struct sock *sk);

@@ -1858,3 +1858,60 @@ TCP_CASE(t_tcp_linger2, "tcp-linger2",
 	}, std::chrono::milliseconds(5000)), V(v, "no reset after close() in FIN-WAIT-2"));
 	CHECK(err == EPIPE, V(v, "the peer's SO_ERROR " + errno_name(err)));
 }
+
+// ---- TCP_WINDOW_CLAMP -------------------------------------------------
+
+TCP_CASE(t_tcp_window_clamp, "tcp-window-clamp",
+	 "TCP_WINDOW_CLAMP 0 by default, reads back; small values raised to "
+	 "SOCK_MIN_RCVBUF / 2 and negative ones kept, as an AF_INET socket reads "
+	 "them; inherited; 0 EINVAL once connected; a receiver clamped at 4000 "
+	 "that does not read holds at most 4000 bytes, then all arrive",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	fd_guard in = tcp_socket(AF_INET);
+	const int fd = s.get();
+
+	check_opt_default_set(v, fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP", 0,
+			      5000, 5000);
+	for (int set : {100, -1, 0}) {
+		set_int_opt(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, set, "TCP_WINDOW_CLAMP");
+		set_int_opt(in.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, set, "TCP_WINDOW_CLAMP");
+		int got = get_int_opt(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP");
+		int want = get_int_opt(in.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP");
+
+		CHECK(got == want, V(v, "TCP_WINDOW_CLAMP " + std::to_string(set) +
+				     " reads back as " + std::to_string(got) + ", AF_INET's " +
+				     std::to_string(want)));
+	}
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP", 6000) == 6000,
+	      V(v, "TCP_WINDOW_CLAMP inherited by the accepted socket"));
+
+	listener l = make_listener(v.pfam, v.paddr);
+	fd_guard t = tcp_socket(v.fam);
+
+	set_int_opt(t.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, 4000, "TCP_WINDOW_CLAMP");
+	REQUIRE(connect_wait(t.get(), saddr(v.fam, v.paddr, l.port)) == 0, V(v, "connect"));
+	fd_guard p = accept_wait(l.fd.get());
+	int zero = 0;
+
+	CHECK_ERR(sys([&] { return setsockopt(t.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, &zero,
+					      sizeof(zero)); }), EINVAL,
+		  V(v, "TCP_WINDOW_CLAMP 0 connected"));
+	CHECK(get_int_opt(t.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP") == 4000,
+	      V(v, "TCP_WINDOW_CLAMP 4000 connected"));
+	CHECK(get_info(p.get()).tcpi_snd_wnd <= 4000,
+	      V(v, "the peer sees a window of " + std::to_string(get_info(p.get()).tcpi_snd_wnd)));
+
+	// The clamp bounds the window (not what may wait unread): 20000
+	// bytes go through it, never seeing a larger one.
+	auto d = pattern(20000, 9);
+
+	send_all(p.get(), d.data(), d.size());
+	auto got = recv_n(t.get(), d.size(), 15000);
+	unsigned wnd = get_info(p.get()).tcpi_snd_wnd;
+
+	CHECK(got == d, V(v, "the bytes through the clamped window"));
+	CHECK(wnd > 0 && wnd <= 4000, V(v, "the peer's window after the transfer " +
+					  std::to_string(wnd)));
+}

@@ -2615,6 +2615,55 @@ static void tt_test_linger2_orphan(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_DATA), 1);
 }
 
+/*
+ * TCP_WINDOW_CLAMP (Linux's window_clamp): the window offered, from
+ * the SYN,ACK of a listener's child on, is at most the clamp (RFC 9293
+ * 3.8.6: the receiver chooses it; RFC 7323 2.3 Linux's clamp of it);
+ * a smaller clamp does not shrink what was offered (RFC 9293
+ * 3.8.6.2.2); 0 is refused once connected.
+ */
+static void tt_test_window_clamp(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock = tt_listener(f, HPORT, 4);
+	int val = 3000, zero = 0;
+	struct tt_conn c;
+
+	KUNIT_EXPECT_EQ(test,
+			lsock->ops->setsockopt(lsock, SOL_TCP, TCP_WINDOW_CLAMP,
+					       KERNEL_SOCKPTR(&val),
+					       sizeof(val)), 0);
+	tt_passive_on(f, &c, lsock, PWIN, 3000);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, 3000);
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 3000, 0);
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 3000, 0);
+
+	/* Lowered: the 3000 offered stay, the right edge stops there. */
+	tt_tcp_opt(f, &c, TCP_WINDOW_CLAMP, 2000);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, 2000);
+	tt_peer(f, &c, F_ACK | F_PSH, 500);
+	c.pnxt += 500;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 2500, 0);
+	tt_peer(f, &c, F_ACK | F_PSH, 500);
+	c.pnxt += 500;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 2000, 0);
+
+	/* Below SOCK_MIN_RCVBUF / 2: raised to it, as Linux. */
+	tt_tcp_opt(f, &c, TCP_WINDOW_CLAMP, 1);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, SOCK_MIN_RCVBUF / 2);
+	KUNIT_EXPECT_EQ(test,
+			c.sock->ops->setsockopt(c.sock, SOL_TCP,
+						TCP_WINDOW_CLAMP,
+						KERNEL_SOCKPTR(&zero),
+						sizeof(zero)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, SOCK_MIN_RCVBUF / 2);
+	tt_read_expect(f, &c, PISS + 1, 2 * PMSS + 1000);
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2628,6 +2677,7 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_linger2_timeout),
 	KUNIT_CASE(tt_test_linger2_reset),
 	KUNIT_CASE(tt_test_linger2_orphan),
+	KUNIT_CASE(tt_test_window_clamp),
 	{}
 };
 
