@@ -244,6 +244,20 @@ static void anp_tcp_destruct(struct sock *sk)
 	skb_queue_purge(&sk->sk_error_queue);
 }
 
+/*
+ * Linux's tcp_stream_memory_free(), which sk_stream_memory_free() and
+ * __sk_stream_is_writeable() ask after the SO_SNDBUF test: with
+ * TCP_NOTSENT_LOWAT, writable only while fewer bytes than that wait to
+ * be sent (twice as few to wake a writer, wake = 1).
+ */
+static bool anp_tcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u32 notsent = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+
+	return (notsent << wake) < (READ_ONCE(tp->notsent_lowat) ?: UINT_MAX);
+}
+
 /* sk_stream_write_space(), which 6.1 does not export. */
 static void anp_tcp_write_space(struct sock *sk)
 {
@@ -328,6 +342,7 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->user_timeout = ltp->user_timeout;
 	ctp->linger2 = ltp->linger2;
 	ctp->window_clamp = ltp->window_clamp;
+	ctp->notsent_lowat = ltp->notsent_lowat;
 	ctp->user_mss = ltp->user_mss;
 	ctp->keepidle = ltp->keepidle;
 	ctp->keepintvl = ltp->keepintvl;
@@ -1247,6 +1262,11 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 	case TCP_WINDOW_CLAMP:
 		err = anp_tcp_set_window_clamp(sk, val);
 		break;
+	case TCP_NOTSENT_LOWAT:
+		/* Linux: any value (as u32), 0 for none; may wake a writer. */
+		WRITE_ONCE(tp->notsent_lowat, val);
+		sk->sk_write_space(sk);
+		break;
 	case TCP_USER_TIMEOUT:
 		/* Linux: milliseconds, 0 for the default, not negative. */
 		if (val < 0)
@@ -1420,6 +1440,9 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		if (!val && !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			val = min(65535, READ_ONCE(sk->sk_rcvbuf) / 2);
 		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(tp->notsent_lowat);
+		break;
 	case TCP_LINGER2:
 		val = READ_ONCE(tp->linger2);
 		if (val >= 0)
@@ -1521,6 +1544,7 @@ struct proto anp_tcp_proto = {
 	.init		= anp_tcp_init_sock,
 	.keepalive	= anp_tcp_keepalive,
 	.backlog_rcv	= anp_tcp_do_rcv,
+	.stream_memory_free = anp_tcp_stream_memory_free,
 	.obj_size	= sizeof(struct anp_tcp_sock),
 };
 

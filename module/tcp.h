@@ -145,6 +145,7 @@ struct anp_tcp_sock {
 	 */
 	int linger2;
 	u32 window_clamp;		/* TCP_WINDOW_CLAMP, 0: none */
+	u32 notsent_lowat;		/* TCP_NOTSENT_LOWAT, 0: none */
 	/* jiffies: first transmission of the oldest unacknowledged
 	 * segment, taken at the first RTO expiry (Linux's retrans_stamp).
 	 */

@@ -418,6 +418,7 @@ void anp_tcp_push(struct sock *sk, bool override)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	struct sk_buff *skb;
+	bool sent = false;
 
 	if (!((1 << sk->sk_state) & ANP_TCPF_SENDING))
 		return;
@@ -466,7 +467,16 @@ void anp_tcp_push(struct sock *sk, bool override)
 		if (tp->tmode != ANP_TCP_T_RTX)
 			anp_tcp_arm_rtx(sk);
 		override = false;
+		sent = true;
 	}
+	/*
+	 * Linux's tcp_check_space() after tcp_data_snd_check(): with
+	 * TCP_NOTSENT_LOWAT, sending (not only an ACK) can make a waiting
+	 * writer's socket writable.
+	 */
+	if (sent && sk->sk_socket &&
+	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
 	/* RFC 9293 3.8.6.1: data waits with nothing to bring an ACK. */
 	if (!skb_queue_empty(&sk->sk_write_queue) && !anp_tcp_flight(tp) &&
 	    tp->tmode == ANP_TCP_T_NONE)

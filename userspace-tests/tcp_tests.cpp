@@ -1915,3 +1915,47 @@ TCP_CASE(t_tcp_window_clamp, "tcp-window-clamp",
 	CHECK(wnd > 0 && wnd <= 4000, V(v, "the peer's window after the transfer " +
 					  std::to_string(wnd)));
 }
+
+// ---- TCP_NOTSENT_LOWAT ------------------------------------------------
+
+TCP_CASE(t_tcp_notsent_lowat, "tcp-notsent-lowat",
+	 "TCP_NOTSENT_LOWAT 0 by default, reads back (-1 as -1), inherited; "
+	 "with 1000 a socket is writable (POLLOUT) only while twice its "
+	 "unsent bytes are under 1000 (Linux's tcp_stream_memory_free); "
+	 "raising it or sending the bytes makes it writable again",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT",
+			      0, 1000, 1000);
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1, "TCP_NOTSENT_LOWAT");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT") == -1,
+	      V(v, "TCP_NOTSENT_LOWAT -1 reads back"));
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT", 5000) == 5000,
+	      V(v, "TCP_NOTSENT_LOWAT inherited by the accepted socket"));
+
+	conn c = establish(v);
+	const int t = c.t.get();
+
+	// Corked, short writes stay unsent (SIOCOUTQNSD).
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+	set_int_opt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 1000, "TCP_NOTSENT_LOWAT");
+	CHECK(pev(t) & POLLOUT, V(v, "POLLOUT with nothing unsent"));
+	auto d = pattern(500, 3);
+
+	send_all(t, d.data(), 400);
+	CHECK(pev(t) & POLLOUT, V(v, "POLLOUT with 400 bytes unsent"));
+	send_all(t, d.data() + 400, 100);
+	CHECK(ioctl_int(t, SIOCOUTQNSD, "SIOCOUTQNSD") == 500, V(v, "500 bytes unsent"));
+	CHECK(!(pev(t) & POLLOUT), V(v, "POLLOUT with 500 bytes unsent"));
+	set_int_opt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 2000, "TCP_NOTSENT_LOWAT");
+	CHECK(pev(t) & POLLOUT, V(v, "POLLOUT after raising TCP_NOTSENT_LOWAT to 2000"));
+	set_int_opt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 1000, "TCP_NOTSENT_LOWAT");
+	CHECK(!(pev(t) & POLLOUT), V(v, "POLLOUT after lowering it back to 1000"));
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+	CHECK(pev(t, 5000, POLLOUT) & POLLOUT, V(v, "POLLOUT once the bytes are sent"));
+	auto got = recv_n(c.p.get(), 500);
+
+	CHECK(got == d, V(v, "the bytes"));
+}
