@@ -27,7 +27,9 @@
  *  - keepalive 7200 s / 75 s / 9 probes unless TCP_KEEP* say.
  *  - options: SOL_TCP TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_KEEPIDLE,
  *    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_CORK, TCP_USER_TIMEOUT
- *    (synchronized states: data retransmission and keepalive); SOL_IP IP_TOS (ECN
+ *    (synchronized states: data retransmission and keepalive),
+ *    TCP_QUICKACK, TCP_LINGER2, TCP_WINDOW_CLAMP, TCP_NOTSENT_LOWAT,
+ *    TCP_DEFER_ACCEPT (Linux 6.1's rules); SOL_IP IP_TOS (ECN
  *    bits kept clear) and IP_TTL; SO_REUSEPORT at SOL_ANP (see udp.c);
  *    others ENOPROTOOPT.
  *  - no urgent data (MSG_OOB: EOPNOTSUPP as Linux with no OOB byte:
@@ -1190,6 +1192,40 @@ static void anp_tcp_set_quickack(struct sock *sk, int val)
 }
 
 /*
+ * TCP_DEFER_ACCEPT's seconds and the SYN,ACK retransmissions that take
+ * that long (Linux's secs_to_retrans() and retrans_to_secs(): the RTO
+ * from timeout doubling up to rto_max).
+ */
+static u8 anp_tcp_secs_to_retrans(int seconds, int timeout, int rto_max)
+{
+	int period = timeout;
+	u8 res = 1;
+
+	if (seconds <= 0)
+		return 0;
+	while (seconds > period && res < 255) {
+		res++;
+		timeout = min(timeout << 1, rto_max);
+		period += timeout;
+	}
+	return res;
+}
+
+static int anp_tcp_retrans_to_secs(u8 retrans, int timeout, int rto_max)
+{
+	int period = 0;
+
+	if (retrans > 0) {
+		period = timeout;
+		while (--retrans) {
+			timeout = min(timeout << 1, rto_max);
+			period += timeout;
+		}
+	}
+	return period;
+}
+
+/*
  * Linux's tcp_set_window_clamp(): 0 (no clamp) only while closed;
  * otherwise at least SOCK_MIN_RCVBUF / 2 (compared as Linux does,
  * unsigned: a negative value is a huge clamp).  A smaller clamp does
@@ -1261,6 +1297,12 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 		break;
 	case TCP_WINDOW_CLAMP:
 		err = anp_tcp_set_window_clamp(sk, val);
+		break;
+	case TCP_DEFER_ACCEPT:
+		/* Linux: seconds as SYN,ACK retransmissions (1 s doubling). */
+		WRITE_ONCE(tp->defer_accept,
+			   anp_tcp_secs_to_retrans(val, TCP_TIMEOUT_INIT / HZ,
+						   TCP_RTO_MAX / HZ));
 		break;
 	case TCP_NOTSENT_LOWAT:
 		/* Linux: any value (as u32), 0 for none; may wake a writer. */
@@ -1442,6 +1484,11 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(tp->notsent_lowat);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = anp_tcp_retrans_to_secs(READ_ONCE(tp->defer_accept),
+					      TCP_TIMEOUT_INIT / HZ,
+					      TCP_RTO_MAX / HZ);
 		break;
 	case TCP_LINGER2:
 		val = READ_ONCE(tp->linger2);

@@ -128,7 +128,10 @@ struct anp_tcp_sock {
 	/* Linux's pingpong mode: TCP_QUICKACK 0 turned quick ACKs off
 	 * until the delayed-ACK timer next fires.
 	 */
-	u8 pingpong:1;
+	u8 pingpong:1,
+	   defer_acked:1;		/* child: its bare ACK was deferred */
+	/* Listener: TCP_DEFER_ACCEPT as SYN,ACK retransmissions. */
+	u8 defer_accept;
 	u8 tmode;			/* enum anp_tcp_tmode of rtx_timer */
 	u8 retries;			/* RTO expiries in a row */
 	u8 probes;			/* persist or keepalive probes sent */

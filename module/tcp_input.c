@@ -895,6 +895,19 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 			anp_tcp_send_reset(anp_net(sock_net(sk)), skb);
 			goto discard;
 		}
+		/*
+		 * TCP_DEFER_ACCEPT (Linux's tcp_check_req()): the bare ACK
+		 * that completes the handshake is dropped while the
+		 * deferral lasts; the child waits in SYN-RECEIVED for data
+		 * (or a FIN), or for the ACK that the deferral's last
+		 * SYN,ACK draws (anp_tcp_synack_expired()).
+		 */
+		if (tp->listener && !seg_len &&
+		    tp->retries <
+		    READ_ONCE(anp_tcp_sk(tp->listener)->defer_accept)) {
+			tp->defer_acked = 1;
+			goto discard;
+		}
 		if (tp->listener && !anp_tcp_child_promote(sk)) {
 			/* Accept queue full: as Linux, the ACK is dropped
 			 * and the SYN,ACK retransmitted later.

@@ -1959,3 +1959,47 @@ TCP_CASE(t_tcp_notsent_lowat, "tcp-notsent-lowat",
 
 	CHECK(got == d, V(v, "the bytes"));
 }
+
+// ---- TCP_DEFER_ACCEPT -------------------------------------------------
+
+TCP_CASE(t_tcp_defer_accept, "tcp-defer-accept",
+	 "TCP_DEFER_ACCEPT 0 by default; seconds read back as the SYN,ACK "
+	 "retransmissions that cover them (1 1, 2 3, 5 7, 10 15), negative 0; "
+	 "not inherited; a listener with it set has nothing to accept after "
+	 "the handshake, and the connection once its first byte arrives or "
+	 "the deferral ends",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	const int fd = s.get();
+
+	check_opt_default_set(v, fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT", 0, 1, 1);
+	for (auto [set, want] : {std::pair{2, 3}, {5, 7}, {10, 15}, {-3, 0}, {0, 0}}) {
+		set_int_opt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, set, "TCP_DEFER_ACCEPT");
+		int got = get_int_opt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT");
+
+		CHECK(got == want, V(v, "TCP_DEFER_ACCEPT " + std::to_string(set) +
+				     " reads back as " + std::to_string(got)));
+	}
+	// 1 s: the SYN,ACK retransmitted after 1 s draws the ACK that
+	// completes the connection with no data.
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT", 1) == 0,
+	      V(v, "TCP_DEFER_ACCEPT of an accepted socket"));
+
+	listener l = make_listener(v.fam, v.addr);
+
+	set_int_opt(l.fd.get(), IPPROTO_TCP, TCP_DEFER_ACCEPT, 5, "TCP_DEFER_ACCEPT");
+	fd_guard p = tcp_socket(v.pfam);
+
+	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
+		V(v, "connect to the deferring listener"));
+	// The handshake is over for the peer; its bare ACK was dropped.
+	CHECK(!(pev(l.fd.get(), 300, POLLIN) & POLLIN),
+	      V(v, "the listener readable before any data"));
+	CHECK(acceptq_len(l.fd.get()) == 0, V(v, "accept queue before any data"));
+	send_all(p.get(), "x", 1);
+	fd_guard a = accept_wait(l.fd.get());
+	auto got = recv_n(a.get(), 1);
+
+	CHECK(got[0] == 'x', V(v, "the first byte"));
+}

@@ -2664,6 +2664,110 @@ static void tt_test_window_clamp(struct kunit *test)
 	tt_read_expect(f, &c, PISS + 1, 2 * PMSS + 1000);
 }
 
+/*
+ * A listener with TCP_DEFER_ACCEPT 7 s (3 SYN,ACK retransmissions:
+ * 1 + 2 + 4 s); the peer's SYN answered, its bare ACK deferred: the
+ * child stays in SYN-RECEIVED, nothing to accept, no segment sent.
+ */
+static struct sock *tt_deferred(struct tt_fix *f, struct tt_conn *c,
+				struct socket **lsock)
+{
+	struct kunit *test = f->test;
+	struct tt_seg s = {
+		.flags = F_SYN, .seq = PISS, .win = PWIN, .mss = PMSS,
+	};
+	struct socket *nsock;
+	struct sock *child;
+	int val = 7;
+
+	*lsock = tt_listener(f, HPORT, 4);
+	KUNIT_EXPECT_EQ(test,
+			(*lsock)->ops->setsockopt(*lsock, SOL_TCP,
+						  TCP_DEFER_ACCEPT,
+						  KERNEL_SOCKPTR(&val),
+						  sizeof(val)), 0);
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk((*lsock)->sk)->defer_accept, 3);
+	memset(c, 0, sizeof(*c));
+	c->lport = HPORT;
+	c->pport = PPORT;
+	tt_send(f, c, &s);
+	child = tt_child(*lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	c->sk = child;
+	c->tp = anp_tcp_sk(child);
+	c->iss = c->tp->iss;
+	c->pnxt = PISS + 1;
+	c->hnxt = c->iss + 1;
+	TT_EXPECT(f, c, F_SYN | F_ACK, c->iss, c->pnxt, HWIN, 0);
+	tt_peer(f, c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, c, TCP_SYN_RECV);
+	KUNIT_EXPECT_TRUE(test, c->tp->defer_acked);
+	KUNIT_EXPECT_EQ(test, kernel_accept(*lsock, &nsock, O_NONBLOCK),
+			-EAGAIN);
+	return child;
+}
+
+/* The accepted child of lsock is c's socket. */
+static void tt_accept_deferred(struct tt_fix *f, struct tt_conn *c,
+			       struct socket *lsock)
+{
+	struct socket *nsock;
+
+	KUNIT_ASSERT_EQ(f->test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
+	KUNIT_ASSERT_LT(f->test, f->n_socks, TT_SOCKS);
+	f->socks[f->n_socks++] = nsock;
+	c->sock = nsock;
+	KUNIT_EXPECT_PTR_EQ(f->test, nsock->sk, c->sk);
+	TT_STATE(f, c, TCP_ESTABLISHED);
+}
+
+/*
+ * TCP_DEFER_ACCEPT (Linux's tcp_check_req()): data after the deferred
+ * ACK completes the handshake; the child is accepted with its data,
+ * acknowledged.
+ */
+static void tt_test_defer_accept_data(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock;
+	struct tt_conn c;
+
+	tt_deferred(f, &c, &lsock);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	tt_accept_deferred(f, &c, lsock);
+	tt_read_expect(f, &c, PISS + 1, 10);
+}
+
+/*
+ * TCP_DEFER_ACCEPT with no data (Linux's syn_ack_recalc()): no SYN,ACK
+ * again until the deferral's last retransmission (the third RTO), whose
+ * ACK completes the handshake.
+ */
+static void tt_test_defer_accept_expiry(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock;
+	struct tt_conn c;
+
+	tt_deferred(f, &c, &lsock);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_SYN_RECV);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_SYN | F_ACK, c.iss, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->retries, 3);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	tt_accept_deferred(f, &c, lsock);
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2678,6 +2782,8 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_linger2_reset),
 	KUNIT_CASE(tt_test_linger2_orphan),
 	KUNIT_CASE(tt_test_window_clamp),
+	KUNIT_CASE(tt_test_defer_accept_data),
+	KUNIT_CASE(tt_test_defer_accept_expiry),
 	{}
 };
 
