@@ -2768,6 +2768,37 @@ static void tt_test_defer_accept_expiry(struct kunit *test)
 	tt_accept_deferred(f, &c, lsock);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT (Linux's tcp_stream_memory_free()): writable only
+ * while twice the unsent bytes are under the mark; sending them (not
+ * an ACK) wakes a writer that found no room, as tcp_check_space().
+ */
+static void tt_test_notsent_lowat(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	tt_tcp_opt(f, &c, TCP_CORK, 1);
+	tt_tcp_opt(f, &c, TCP_NOTSENT_LOWAT, 1000);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 400), 400);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, __sk_stream_is_writeable(c.sk, 1));
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	KUNIT_EXPECT_FALSE(test, __sk_stream_is_writeable(c.sk, 1));
+	KUNIT_EXPECT_TRUE(test, sk_stream_memory_free(c.sk));
+	/* A writer waits; the bytes go when the cork comes off. */
+	set_bit(SOCK_NOSPACE, &c.sock->flags);
+	tt_tcp_opt(f, &c, TCP_CORK, 0);
+	TT_DATA(f, &c, x, 500);
+	KUNIT_EXPECT_TRUE(test, __sk_stream_is_writeable(c.sk, 1));
+	KUNIT_EXPECT_FALSE(test, test_bit(SOCK_NOSPACE, &c.sock->flags));
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2784,6 +2815,7 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_window_clamp),
 	KUNIT_CASE(tt_test_defer_accept_data),
 	KUNIT_CASE(tt_test_defer_accept_expiry),
+	KUNIT_CASE(tt_test_notsent_lowat),
 	{}
 };
 
