@@ -27,7 +27,9 @@
  *  - keepalive 7200 s / 75 s / 9 probes unless TCP_KEEP* say.
  *  - options: SOL_TCP TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_KEEPIDLE,
  *    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_CORK, TCP_USER_TIMEOUT
- *    (synchronized states: data retransmission and keepalive); SOL_IP IP_TOS (ECN
+ *    (synchronized states: data retransmission and keepalive),
+ *    TCP_QUICKACK, TCP_LINGER2, TCP_WINDOW_CLAMP, TCP_NOTSENT_LOWAT,
+ *    TCP_DEFER_ACCEPT (Linux 6.1's rules); SOL_IP IP_TOS (ECN
  *    bits kept clear) and IP_TTL; SO_REUSEPORT at SOL_ANP (see udp.c);
  *    others ENOPROTOOPT.
  *  - no urgent data (MSG_OOB: EOPNOTSUPP as Linux with no OOB byte:
@@ -244,6 +246,20 @@ static void anp_tcp_destruct(struct sock *sk)
 	skb_queue_purge(&sk->sk_error_queue);
 }
 
+/*
+ * Linux's tcp_stream_memory_free(), which sk_stream_memory_free() and
+ * __sk_stream_is_writeable() ask after the SO_SNDBUF test: with
+ * TCP_NOTSENT_LOWAT, writable only while fewer bytes than that wait to
+ * be sent (twice as few to wake a writer, wake = 1).
+ */
+static bool anp_tcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u32 notsent = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+
+	return (notsent << wake) < (READ_ONCE(tp->notsent_lowat) ?: UINT_MAX);
+}
+
 /* sk_stream_write_space(), which 6.1 does not export. */
 static void anp_tcp_write_space(struct sock *sk)
 {
@@ -324,7 +340,11 @@ struct sock *anp_tcp_child_alloc(struct sock *lsk)
 	ctp->as.ttl = ltp->as.ttl;
 	ctp->nodelay = ltp->nodelay;
 	ctp->cork = ltp->cork;
+	ctp->pingpong = ltp->pingpong;
 	ctp->user_timeout = ltp->user_timeout;
+	ctp->linger2 = ltp->linger2;
+	ctp->window_clamp = ltp->window_clamp;
+	ctp->notsent_lowat = ltp->notsent_lowat;
 	ctp->user_mss = ltp->user_mss;
 	ctp->keepidle = ltp->keepidle;
 	ctp->keepintvl = ltp->keepintvl;
@@ -739,10 +759,17 @@ static void anp_tcp_close(struct sock *sk, long timeout)
 	sk_stream_wait_close(sk, timeout);
 adjudge:
 	sock_orphan(sk);
-	if (sk->sk_state == TCP_CLOSE)
+	if (sk->sk_state == TCP_CLOSE) {
 		anp_tcp_destroy(sk);
-	else if (sk->sk_state == TCP_FIN_WAIT2)
-		anp_tcp_arm_fin_wait2(sk);
+	} else if (sk->sk_state == TCP_FIN_WAIT2 &&
+		   !anp_tcp_arm_fin_wait2(sk)) {
+		/* Linux's tcp_close(): TCP_LINGER2 < 0 resets the
+		 * connection instead of waiting in FIN-WAIT-2.
+		 */
+		ANP_TCP_INC(sk, ABORT_ON_LINGER);
+		anp_tcp_send_active_reset(sk);
+		anp_tcp_done(sk);
+	}
 	release_sock(sk);
 	sock_put(sk);
 }
@@ -904,9 +931,7 @@ static void anp_tcp_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	if (cur < 0)
 		cur = 0;
-	now = anp_tcp_rcv_wnd_select(anp_tcp_rcv_space(sk), cur,
-				     tp->rcv_mss ?: tp->advmss,
-				     READ_ONCE(sk->sk_rcvbuf) / 2);
+	now = anp_tcp_new_window(sk, cur);
 	if (now && now >= 2 * (u32)cur)
 		anp_tcp_send_ack(sk);
 }
@@ -1137,6 +1162,90 @@ static int anp_stream_setsockopt_ip(struct sock *sk, int optname,
 	return err;
 }
 
+/*
+ * Linux's __tcp_sock_set_quickack(): 0 delays ACKs (RFC 1122 4.2.3.2)
+ * from now on, as Linux's pingpong mode, until a delayed ACK has to
+ * wait for its timer; non-zero acknowledges every segment at once for
+ * a while (ANP_TCP_QUICKACKS segments, as after the handshake) and
+ * sends an ACK still owed when the reader has taken everything or more
+ * than a segment waits for its ACK (tcp_cleanup_rbuf() with
+ * ICSK_ACK_PUSHED); an even value goes back to delaying after that.
+ */
+static void anp_tcp_set_quickack(struct sock *sk, int val)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!val) {
+		tp->pingpong = 1;
+		return;
+	}
+	tp->pingpong = 0;
+	tp->quickack = ANP_TCP_QUICKACKS;
+	if (((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) &&
+	    tp->ack_pending) {
+		if (skb_queue_empty(&sk->sk_receive_queue) ||
+		    tp->rcv_nxt - tp->rcv_wup > tp->rcv_mss)
+			anp_tcp_send_ack(sk);
+		if (!(val & 1))
+			tp->pingpong = 1;
+	}
+}
+
+/*
+ * TCP_DEFER_ACCEPT's seconds and the SYN,ACK retransmissions that take
+ * that long (Linux's secs_to_retrans() and retrans_to_secs(): the RTO
+ * from timeout doubling up to rto_max).
+ */
+static u8 anp_tcp_secs_to_retrans(int seconds, int timeout, int rto_max)
+{
+	int period = timeout;
+	u8 res = 1;
+
+	if (seconds <= 0)
+		return 0;
+	while (seconds > period && res < 255) {
+		res++;
+		timeout = min(timeout << 1, rto_max);
+		period += timeout;
+	}
+	return res;
+}
+
+static int anp_tcp_retrans_to_secs(u8 retrans, int timeout, int rto_max)
+{
+	int period = 0;
+
+	if (retrans > 0) {
+		period = timeout;
+		while (--retrans) {
+			timeout = min(timeout << 1, rto_max);
+			period += timeout;
+		}
+	}
+	return period;
+}
+
+/*
+ * Linux's tcp_set_window_clamp(): 0 (no clamp) only while closed;
+ * otherwise at least SOCK_MIN_RCVBUF / 2 (compared as Linux does,
+ * unsigned: a negative value is a huge clamp).  A smaller clamp does
+ * not shrink a window already offered (RFC 9293 3.8.6.2.2).
+ */
+static int anp_tcp_set_window_clamp(struct sock *sk, int val)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!val) {
+		if (sk->sk_state != TCP_CLOSE)
+			return -EINVAL;
+		WRITE_ONCE(tp->window_clamp, 0);
+		return 0;
+	}
+	WRITE_ONCE(tp->window_clamp,
+		   val < SOCK_MIN_RCVBUF / 2 ? SOCK_MIN_RCVBUF / 2 : val);
+	return 0;
+}
+
 static int anp_stream_setsockopt(struct socket *sock, int level,
 				 int optname, sockptr_t optval,
 				 unsigned int optlen)
@@ -1173,6 +1282,32 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 			anp_tcp_push(sk, false);
 			tp->cork = cork;
 		}
+		break;
+	case TCP_QUICKACK:
+		anp_tcp_set_quickack(sk, val);
+		break;
+	case TCP_LINGER2:
+		/* Linux: seconds, < 0 none, 0 the default, capped. */
+		if (val < 0)
+			WRITE_ONCE(tp->linger2, -1);
+		else if (val > TCP_FIN_TIMEOUT_MAX / HZ)
+			WRITE_ONCE(tp->linger2, TCP_FIN_TIMEOUT_MAX);
+		else
+			WRITE_ONCE(tp->linger2, val * HZ);
+		break;
+	case TCP_WINDOW_CLAMP:
+		err = anp_tcp_set_window_clamp(sk, val);
+		break;
+	case TCP_DEFER_ACCEPT:
+		/* Linux: seconds as SYN,ACK retransmissions (1 s doubling). */
+		WRITE_ONCE(tp->defer_accept,
+			   anp_tcp_secs_to_retrans(val, TCP_TIMEOUT_INIT / HZ,
+						   TCP_RTO_MAX / HZ));
+		break;
+	case TCP_NOTSENT_LOWAT:
+		/* Linux: any value (as u32), 0 for none; may wake a writer. */
+		WRITE_ONCE(tp->notsent_lowat, val);
+		sk->sk_write_space(sk);
 		break;
 	case TCP_USER_TIMEOUT:
 		/* Linux: milliseconds, 0 for the default, not negative. */
@@ -1334,6 +1469,32 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 	case TCP_USER_TIMEOUT:
 		val = tp->user_timeout;
 		break;
+	case TCP_QUICKACK:
+		val = !tp->pingpong;
+		break;
+	case TCP_WINDOW_CLAMP:
+		/* Linux: the clamp; with none, once connecting, the
+		 * largest window the buffer allows (what
+		 * tcp_select_initial_window() and tcp_init_buffer_space()
+		 * leave in window_clamp; no window scaling here).
+		 */
+		val = READ_ONCE(tp->window_clamp);
+		if (!val && !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = min(65535, READ_ONCE(sk->sk_rcvbuf) / 2);
+		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(tp->notsent_lowat);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = anp_tcp_retrans_to_secs(READ_ONCE(tp->defer_accept),
+					      TCP_TIMEOUT_INIT / HZ,
+					      TCP_RTO_MAX / HZ);
+		break;
+	case TCP_LINGER2:
+		val = READ_ONCE(tp->linger2);
+		if (val >= 0)
+			val = (val ?: ANP_TCP_FIN_TIMEOUT) / HZ;
+		break;
 	case TCP_MAXSEG:
 		/* Linux: the current MSS once connected, else user_mss. */
 		val = (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN) ?
@@ -1430,6 +1591,7 @@ struct proto anp_tcp_proto = {
 	.init		= anp_tcp_init_sock,
 	.keepalive	= anp_tcp_keepalive,
 	.backlog_rcv	= anp_tcp_do_rcv,
+	.stream_memory_free = anp_tcp_stream_memory_free,
 	.obj_size	= sizeof(struct anp_tcp_sock),
 };
 

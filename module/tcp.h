@@ -60,7 +60,10 @@
  */
 #define ANP_TCP_MSL		(30 * HZ)
 #define ANP_TCP_TIMEWAIT_LEN	(2 * ANP_TCP_MSL)
-#define ANP_TCP_FIN_TIMEOUT	(60 * HZ)	/* orphan in FIN-WAIT-2 */
+/* An orphan in FIN-WAIT-2 (Linux's tcp_fin_timeout); TCP_LINGER2 sets
+ * it up to TCP_FIN_TIMEOUT_MAX (120 s).
+ */
+#define ANP_TCP_FIN_TIMEOUT	(60 * HZ)
 /* Linux's tcp_syn_retries, tcp_synack_retries and tcp_retries2. */
 #define ANP_TCP_SYN_RETRIES	6
 #define ANP_TCP_SYNACK_RETRIES	5
@@ -122,6 +125,13 @@ struct anp_tcp_sock {
 	   in_acc_q:1,			/* child: on the accept queue */
 	   destroyed:1,
 	   cork:1;			/* TCP_CORK */
+	/* Linux's pingpong mode: TCP_QUICKACK 0 turned quick ACKs off
+	 * until the delayed-ACK timer next fires.
+	 */
+	u8 pingpong:1,
+	   defer_acked:1;		/* child: its bare ACK was deferred */
+	/* Listener: TCP_DEFER_ACCEPT as SYN,ACK retransmissions. */
+	u8 defer_accept;
 	u8 tmode;			/* enum anp_tcp_tmode of rtx_timer */
 	u8 retries;			/* RTO expiries in a row */
 	u8 probes;			/* persist or keepalive probes sent */
@@ -133,6 +143,12 @@ struct anp_tcp_sock {
 	int keepidle;			/* jiffies, 0: default */
 	int keepintvl;
 	u32 user_timeout;		/* TCP_USER_TIMEOUT, ms, 0: none */
+	/* TCP_LINGER2: an orphan's FIN-WAIT-2 time in jiffies, 0: the
+	 * default, -1: none (the orphan ends at once).
+	 */
+	int linger2;
+	u32 window_clamp;		/* TCP_WINDOW_CLAMP, 0: none */
+	u32 notsent_lowat;		/* TCP_NOTSENT_LOWAT, 0: none */
 	/* jiffies: first transmission of the oldest unacknowledged
 	 * segment, taken at the first RTO expiry (Linux's retrans_stamp).
 	 */
@@ -227,6 +243,7 @@ int anp_tcp_send_syn(struct sock *sk);
 void anp_tcp_send_fin(struct sock *sk);
 void anp_tcp_push(struct sock *sk, bool override);
 u32 anp_tcp_select_window(struct sock *sk);
+u32 anp_tcp_new_window(const struct sock *sk, u32 cur);
 u32 anp_tcp_rcv_space(const struct sock *sk);
 void anp_tcp_free_skb(struct sock *sk, struct sk_buff *skb);
 void anp_tcp_purge_queues(struct sock *sk);
@@ -243,7 +260,7 @@ void anp_tcp_clear_rtx(struct sock *sk);
 void anp_tcp_delack(struct sock *sk);
 void anp_tcp_arm_keepalive(struct sock *sk);
 void anp_tcp_arm_timewait(struct sock *sk);
-void anp_tcp_arm_fin_wait2(struct sock *sk);
+bool anp_tcp_arm_fin_wait2(struct sock *sk);
 int anp_tcp_keepidle(const struct anp_tcp_sock *tp);
 int anp_tcp_keepintvl(const struct anp_tcp_sock *tp);
 int anp_tcp_keepcnt(const struct anp_tcp_sock *tp);

@@ -599,11 +599,12 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 	/*
 	 * RFC 1122 4.2.3.2: ACK at least every second full-sized segment;
 	 * at once while quick ACKs last, for a FIN, and when a gap was
-	 * filled (RFC 5681 4.2).
+	 * filled (RFC 5681 4.2).  TCP_QUICKACK 0 (Linux's pingpong mode)
+	 * suspends the quick ACKs.
 	 */
-	if (fin || had_ofo || tp->quickack ||
+	if (fin || had_ofo || (tp->quickack && !tp->pingpong) ||
 	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)tp->rcv_mss) {
-		if (tp->quickack)
+		if (tp->quickack && !tp->pingpong)
 			tp->quickack--;
 		return true;
 	}
@@ -917,6 +918,19 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 			anp_tcp_send_reset(anp_net(sock_net(sk)), skb);
 			goto discard;
 		}
+		/*
+		 * TCP_DEFER_ACCEPT (Linux's tcp_check_req()): the bare ACK
+		 * that completes the handshake is dropped while the
+		 * deferral lasts; the child waits in SYN-RECEIVED for data
+		 * (or a FIN), or for the ACK that the deferral's last
+		 * SYN,ACK draws (anp_tcp_synack_expired()).
+		 */
+		if (tp->listener && !seg_len &&
+		    tp->retries <
+		    READ_ONCE(anp_tcp_sk(tp->listener)->defer_accept)) {
+			tp->defer_acked = 1;
+			goto discard;
+		}
 		if (tp->listener && !anp_tcp_child_promote(sk)) {
 			/* Accept queue full: as Linux, the ACK is dropped
 			 * and the SYN,ACK retransmitted later.
@@ -956,10 +970,18 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		case TCP_FIN_WAIT1:
 			anp_tcp_set_state(sk, TCP_FIN_WAIT2);
 			anp_tcp_clear_rtx(sk);
-			if (sock_flag(sk, SOCK_DEAD))
-				anp_tcp_arm_fin_wait2(sk);
-			else
+			if (!sock_flag(sk, SOCK_DEAD)) {
 				sk->sk_state_change(sk);
+				break;
+			}
+			/* Linux's tcp_rcv_state_process(): an orphan with
+			 * TCP_LINGER2 < 0 ends here, no reset sent.
+			 */
+			if (!anp_tcp_arm_fin_wait2(sk)) {
+				ANP_TCP_INC(sk, ABORT_ON_DATA);
+				anp_tcp_done(sk);
+				goto discard;
+			}
 			break;
 		case TCP_CLOSING:
 			anp_tcp_set_state(sk, TCP_TIME_WAIT);

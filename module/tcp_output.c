@@ -115,17 +115,32 @@ u32 anp_tcp_rcv_space(const struct sock *sk)
 	return room > 0 ? room / 2 : 0;
 }
 
+/*
+ * The window to offer when cur is still open (RFC 1122 4.2.3.3:
+ * receiver SWS avoidance; never shrink, RFC 9293 3.8.6.2.2).
+ * TCP_WINDOW_CLAMP bounds it as Linux's window_clamp does (through
+ * rcv_ssthresh in __tcp_select_window(), which also takes the clamp as
+ * the MSS when it is smaller, so a clamp below one segment still opens
+ * the window).
+ */
+u32 anp_tcp_new_window(const struct sock *sk, u32 cur)
+{
+	const struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u32 clamp = READ_ONCE(tp->window_clamp) ?: U32_MAX;
+	u32 mss = tp->rcv_mss ?: tp->advmss;
+
+	return anp_tcp_rcv_wnd_select(min(anp_tcp_rcv_space(sk), clamp), cur,
+				      min(mss, clamp),
+				      READ_ONCE(sk->sk_rcvbuf) / 2);
+}
+
 u32 anp_tcp_select_window(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	s32 cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
 	u32 win;
 
-	/* RFC 1122 4.2.3.3: receiver SWS avoidance; never shrink. */
-	win = anp_tcp_rcv_wnd_select(anp_tcp_rcv_space(sk),
-				     cur > 0 ? cur : 0,
-				     tp->rcv_mss ?: tp->advmss,
-				     READ_ONCE(sk->sk_rcvbuf) / 2);
+	win = anp_tcp_new_window(sk, cur > 0 ? cur : 0);
 	tp->rcv_wnd = win;
 	tp->rcv_wup = tp->rcv_nxt;
 	return win;
@@ -403,6 +418,7 @@ void anp_tcp_push(struct sock *sk, bool override)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	struct sk_buff *skb;
+	bool sent = false;
 
 	if (!((1 << sk->sk_state) & ANP_TCPF_SENDING))
 		return;
@@ -451,7 +467,16 @@ void anp_tcp_push(struct sock *sk, bool override)
 		if (tp->tmode != ANP_TCP_T_RTX)
 			anp_tcp_arm_rtx(sk);
 		override = false;
+		sent = true;
 	}
+	/*
+	 * Linux's tcp_check_space() after tcp_data_snd_check(): with
+	 * TCP_NOTSENT_LOWAT, sending (not only an ACK) can make a waiting
+	 * writer's socket writable.
+	 */
+	if (sent && sk->sk_socket &&
+	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
 	/* RFC 9293 3.8.6.1: data waits with nothing to bring an ACK. */
 	if (!skb_queue_empty(&sk->sk_write_queue) && !anp_tcp_flight(tp) &&
 	    tp->tmode == ANP_TCP_T_NONE)

@@ -118,9 +118,44 @@ void anp_tcp_arm_timewait(struct sock *sk)
 	sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_TIMEWAIT_LEN);
 }
 
-void anp_tcp_arm_fin_wait2(struct sock *sk)
+/*
+ * An orphan reached FIN-WAIT-2: wait for the peer's FIN as long as
+ * Linux's tcp_fin_time() (TCP_LINGER2 or the default, at least 3.5
+ * RTO); false with TCP_LINGER2 < 0, when the caller ends it at once.
+ */
+bool anp_tcp_arm_fin_wait2(struct sock *sk)
 {
-	sk_reset_timer(sk, &sk->sk_timer, jiffies + ANP_TCP_FIN_TIMEOUT);
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	unsigned long rto = anp_tcp_rto_jiffies(tp), tmo;
+
+	if (tp->linger2 < 0)
+		return false;
+	tmo = max_t(unsigned long, tp->linger2 ?: ANP_TCP_FIN_TIMEOUT,
+		    (rto << 2) - (rto >> 1));
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + tmo);
+	return true;
+}
+
+/*
+ * A listener's child in SYN-RECEIVED under TCP_DEFER_ACCEPT (Linux's
+ * syn_ack_recalc()): once its bare ACK was deferred, no SYN,ACK is
+ * sent again until the deferral's last retransmission, which asks the
+ * peer for the ACK that then completes the handshake; it lives until
+ * both the retries and the deferral are over.  *resend: send one now.
+ */
+static bool anp_tcp_synack_expired(struct sock *sk, int limit, bool *resend)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u8 defer = tp->listener ?
+		   READ_ONCE(anp_tcp_sk(tp->listener)->defer_accept) : 0;
+
+	if (!defer) {
+		*resend = true;
+		return tp->retries >= limit;
+	}
+	*resend = !tp->defer_acked || tp->retries >= defer - 1;
+	return tp->retries >= limit &&
+	       (!tp->defer_acked || tp->retries >= defer);
 }
 
 /* RFC 6298 5.4-5.6 and RFC 9293 3.8.3's R2 as a count of retries. */
@@ -128,6 +163,7 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	int limit = ANP_TCP_RETRIES2;
+	bool expired, resend = true;
 
 	if (sk->sk_state == TCP_SYN_SENT)
 		limit = tp->syn_retries ?: ANP_TCP_SYN_RETRIES;
@@ -148,9 +184,14 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	 * time since the oldest unacknowledged segment was first sent
 	 * (Linux's retransmits_timed_out(): never before one retry).
 	 */
-	if (anp_tcp_user_timeout_on(sk) ?
-	    tp->retries && !time_before(jiffies, anp_tcp_user_deadline(tp)) :
-	    tp->retries >= limit) {
+	if (sk->sk_state == TCP_SYN_RECV)
+		expired = anp_tcp_synack_expired(sk, limit, &resend);
+	else if (anp_tcp_user_timeout_on(sk))
+		expired = tp->retries &&
+			  !time_before(jiffies, anp_tcp_user_deadline(tp));
+	else
+		expired = tp->retries >= limit;
+	if (expired) {
 		ANP_TCP_INC(sk, ABORT_ON_TIMEOUT);
 		/* The soft error ICMP left is reported, else ETIMEDOUT. */
 		anp_tcp_reset(sk, sk->sk_err_soft ?: ETIMEDOUT);
@@ -160,7 +201,8 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	ANP_TCP_INC(sk, TIMEOUTS);
 	anp_rtt_backoff(&tp->rtt);
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
-		anp_tcp_retransmit_head(sk);
+		if (resend)
+			anp_tcp_retransmit_head(sk);
 		anp_tcp_arm_rtx(sk);
 		return;
 	}
@@ -222,6 +264,10 @@ static void anp_tcp_delack_timer(struct timer_list *t)
 		sk_reset_timer(sk, &tp->delack_timer, jiffies + ANP_TCP_DEFER);
 	} else if (tp->ack_pending && sk->sk_state != TCP_CLOSE &&
 		   sk->sk_state != TCP_LISTEN) {
+		/* Linux's tcp_delack_timer_handler(): a delayed ACK that
+		 * had to wait for the timer ends TCP_QUICKACK 0.
+		 */
+		tp->pingpong = 0;
 		ANP_TCP_INC(sk, DELAYED_ACKS);
 		anp_tcp_send_ack(sk);
 	}

@@ -1829,3 +1829,236 @@ TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",
 	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT", 7000) == 7000,
 	      V(v, "TCP_USER_TIMEOUT inherited by the accepted socket"));
 }
+
+// ---- TCP_QUICKACK -----------------------------------------------------
+
+TCP_CASE(t_tcp_quickack, "tcp-quickack",
+	 "TCP_QUICKACK 1 by default (not Linux's pingpong mode), 0 reads back "
+	 "0 (inherited by an accepted socket), any non-zero value 1; on a "
+	 "connection 0 then 1 still delivers data both ways",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK", 1, 0, 0);
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_QUICKACK, 3, "TCP_QUICKACK");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK") == 1,
+	      V(v, "TCP_QUICKACK 3 reads back as 1"));
+	short sh = 1;
+
+	CHECK_ERR(sys([&] { return setsockopt(s.get(), IPPROTO_TCP, TCP_QUICKACK, &sh,
+					      sizeof(sh)); }), EINVAL,
+		  V(v, "TCP_QUICKACK with optlen 2"));
+	int inh = accepted_opt(v, IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK", 0);
+
+	CHECK(inh == 0, V(v, "TCP_QUICKACK 0 on the listener, the accepted socket reads " +
+			  std::to_string(inh)));
+
+	conn c = establish(v);
+	const int t = c.t.get(), p = c.p.get();
+	const char msg[] = "quick";
+
+	set_int_opt(t, IPPROTO_TCP, TCP_QUICKACK, 0, "TCP_QUICKACK");
+	send_all(p, msg, 5);
+	auto got = recv_n(t, 5);
+
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes received in mode 0"));
+	set_int_opt(t, IPPROTO_TCP, TCP_QUICKACK, 1, "TCP_QUICKACK");
+	CHECK(get_int_opt(t, IPPROTO_TCP, TCP_QUICKACK, "TCP_QUICKACK") == 1,
+	      V(v, "TCP_QUICKACK 1 on the connection"));
+	// What was received is acknowledged: the peer's queue drains.
+	CHECK(wait_for([&] { return ioctl_int(p, SIOCOUTQ, "SIOCOUTQ") == 0; },
+		       std::chrono::milliseconds(5000)),
+	      V(v, "the peer's bytes never acknowledged"));
+	send_all(t, msg, 5);
+	got = recv_n(p, 5);
+	CHECK(std::equal(got.begin(), got.end(), msg), V(v, "bytes sent after TCP_QUICKACK"));
+}
+
+// ---- TCP_LINGER2 ------------------------------------------------------
+
+TCP_CASE(t_tcp_linger2, "tcp-linger2",
+	 "TCP_LINGER2 60 (tcp_fin_timeout) by default, seconds read back, "
+	 "over 120 capped at 120, negative reads -1, 0 the default again, "
+	 "inherited by an accepted socket; -1 and close() in FIN-WAIT-2 "
+	 "resets the peer (EPIPE in CLOSE-WAIT)",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	const int fd = s.get();
+
+	check_opt_default_set(v, fd, IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2", 60, 30, 30);
+	for (auto [set, want] : {std::pair{500, 120}, {120, 120}, {-5, -1}, {0, 60}, {1, 1}}) {
+		set_int_opt(fd, IPPROTO_TCP, TCP_LINGER2, set, "TCP_LINGER2");
+		int got = get_int_opt(fd, IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2");
+
+		CHECK(got == want, V(v, "TCP_LINGER2 " + std::to_string(set) + " reads back as " +
+				     std::to_string(got)));
+	}
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_LINGER2, "TCP_LINGER2", 7) == 7,
+	      V(v, "TCP_LINGER2 inherited by the accepted socket"));
+
+	conn c = establish(v);
+	const int p = c.p.get();
+
+	set_int_opt(c.t.get(), IPPROTO_TCP, TCP_LINGER2, -1, "TCP_LINGER2");
+	REQUIRE(shutdown(c.t.get(), SHUT_WR) == 0, "shutdown: " + errno_name(errno));
+	CHECK(wait_eof(p) == 0, V(v, "the peer's EOF"));
+	CHECK(wait_for([&] { return get_info(c.t.get()).tcpi_state == 5; },
+		       std::chrono::milliseconds(5000)),
+	      V(v, "FIN-WAIT-2 (5) never reached: " +
+		std::to_string(get_info(c.t.get()).tcpi_state)));
+	c.t.reset();
+	int err = 0;
+
+	CHECK(wait_for([&] {
+		err = get_int_opt(p, SOL_SOCKET, SO_ERROR, "SO_ERROR");
+		return err != 0;
+	}, std::chrono::milliseconds(5000)), V(v, "no reset after close() in FIN-WAIT-2"));
+	CHECK(err == EPIPE, V(v, "the peer's SO_ERROR " + errno_name(err)));
+}
+
+// ---- TCP_WINDOW_CLAMP -------------------------------------------------
+
+TCP_CASE(t_tcp_window_clamp, "tcp-window-clamp",
+	 "TCP_WINDOW_CLAMP 0 by default, reads back; small values raised to "
+	 "SOCK_MIN_RCVBUF / 2 and negative ones kept, as an AF_INET socket reads "
+	 "them; inherited; 0 EINVAL once connected; a receiver clamped at 4000 "
+	 "that does not read holds at most 4000 bytes, then all arrive",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	fd_guard in = tcp_socket(AF_INET);
+	const int fd = s.get();
+
+	check_opt_default_set(v, fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP", 0,
+			      5000, 5000);
+	for (int set : {100, -1, 0}) {
+		set_int_opt(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, set, "TCP_WINDOW_CLAMP");
+		set_int_opt(in.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, set, "TCP_WINDOW_CLAMP");
+		int got = get_int_opt(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP");
+		int want = get_int_opt(in.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP");
+
+		CHECK(got == want, V(v, "TCP_WINDOW_CLAMP " + std::to_string(set) +
+				     " reads back as " + std::to_string(got) + ", AF_INET's " +
+				     std::to_string(want)));
+	}
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP", 6000) == 6000,
+	      V(v, "TCP_WINDOW_CLAMP inherited by the accepted socket"));
+
+	listener l = make_listener(v.pfam, v.paddr);
+	fd_guard t = tcp_socket(v.fam);
+
+	set_int_opt(t.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, 4000, "TCP_WINDOW_CLAMP");
+	REQUIRE(connect_wait(t.get(), saddr(v.fam, v.paddr, l.port)) == 0, V(v, "connect"));
+	fd_guard p = accept_wait(l.fd.get());
+	int zero = 0;
+
+	CHECK_ERR(sys([&] { return setsockopt(t.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, &zero,
+					      sizeof(zero)); }), EINVAL,
+		  V(v, "TCP_WINDOW_CLAMP 0 connected"));
+	CHECK(get_int_opt(t.get(), IPPROTO_TCP, TCP_WINDOW_CLAMP, "TCP_WINDOW_CLAMP") == 4000,
+	      V(v, "TCP_WINDOW_CLAMP 4000 connected"));
+	CHECK(get_info(p.get()).tcpi_snd_wnd <= 4000,
+	      V(v, "the peer sees a window of " + std::to_string(get_info(p.get()).tcpi_snd_wnd)));
+
+	// The clamp bounds the window (not what may wait unread): 20000
+	// bytes go through it, never seeing a larger one.
+	auto d = pattern(20000, 9);
+
+	send_all(p.get(), d.data(), d.size());
+	auto got = recv_n(t.get(), d.size(), 15000);
+	unsigned wnd = get_info(p.get()).tcpi_snd_wnd;
+
+	CHECK(got == d, V(v, "the bytes through the clamped window"));
+	CHECK(wnd > 0 && wnd <= 4000, V(v, "the peer's window after the transfer " +
+					  std::to_string(wnd)));
+}
+
+// ---- TCP_NOTSENT_LOWAT ------------------------------------------------
+
+TCP_CASE(t_tcp_notsent_lowat, "tcp-notsent-lowat",
+	 "TCP_NOTSENT_LOWAT 0 by default, reads back (-1 as -1), inherited; "
+	 "with 1000 a socket is writable (POLLOUT) only while twice its "
+	 "unsent bytes are under 1000 (Linux's tcp_stream_memory_free); "
+	 "raising it or sending the bytes makes it writable again",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	check_opt_default_set(v, s.get(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT",
+			      0, 1000, 1000);
+	set_int_opt(s.get(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1, "TCP_NOTSENT_LOWAT");
+	CHECK(get_int_opt(s.get(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT") == -1,
+	      V(v, "TCP_NOTSENT_LOWAT -1 reads back"));
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_NOTSENT_LOWAT, "TCP_NOTSENT_LOWAT", 5000) == 5000,
+	      V(v, "TCP_NOTSENT_LOWAT inherited by the accepted socket"));
+
+	conn c = establish(v);
+	const int t = c.t.get();
+
+	// Corked, short writes stay unsent (SIOCOUTQNSD).
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+	set_int_opt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 1000, "TCP_NOTSENT_LOWAT");
+	CHECK(pev(t) & POLLOUT, V(v, "POLLOUT with nothing unsent"));
+	auto d = pattern(500, 3);
+
+	send_all(t, d.data(), 400);
+	CHECK(pev(t) & POLLOUT, V(v, "POLLOUT with 400 bytes unsent"));
+	send_all(t, d.data() + 400, 100);
+	CHECK(ioctl_int(t, SIOCOUTQNSD, "SIOCOUTQNSD") == 500, V(v, "500 bytes unsent"));
+	CHECK(!(pev(t) & POLLOUT), V(v, "POLLOUT with 500 bytes unsent"));
+	set_int_opt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 2000, "TCP_NOTSENT_LOWAT");
+	CHECK(pev(t) & POLLOUT, V(v, "POLLOUT after raising TCP_NOTSENT_LOWAT to 2000"));
+	set_int_opt(t, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 1000, "TCP_NOTSENT_LOWAT");
+	CHECK(!(pev(t) & POLLOUT), V(v, "POLLOUT after lowering it back to 1000"));
+	set_int_opt(t, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+	CHECK(pev(t, 5000, POLLOUT) & POLLOUT, V(v, "POLLOUT once the bytes are sent"));
+	auto got = recv_n(c.p.get(), 500);
+
+	CHECK(got == d, V(v, "the bytes"));
+}
+
+// ---- TCP_DEFER_ACCEPT -------------------------------------------------
+
+TCP_CASE(t_tcp_defer_accept, "tcp-defer-accept",
+	 "TCP_DEFER_ACCEPT 0 by default; seconds read back as the SYN,ACK "
+	 "retransmissions that cover them (1 1, 2 3, 5 7, 10 15), negative 0; "
+	 "not inherited; a listener with it set has nothing to accept after "
+	 "the handshake, and the connection once its first byte arrives or "
+	 "the deferral ends",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+	const int fd = s.get();
+
+	check_opt_default_set(v, fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT", 0, 1, 1);
+	for (auto [set, want] : {std::pair{2, 3}, {5, 7}, {10, 15}, {-3, 0}, {0, 0}}) {
+		set_int_opt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, set, "TCP_DEFER_ACCEPT");
+		int got = get_int_opt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT");
+
+		CHECK(got == want, V(v, "TCP_DEFER_ACCEPT " + std::to_string(set) +
+				     " reads back as " + std::to_string(got)));
+	}
+	// 1 s: the SYN,ACK retransmitted after 1 s draws the ACK that
+	// completes the connection with no data.
+	CHECK(accepted_opt(v, IPPROTO_TCP, TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT", 1) == 0,
+	      V(v, "TCP_DEFER_ACCEPT of an accepted socket"));
+
+	listener l = make_listener(v.fam, v.addr);
+
+	set_int_opt(l.fd.get(), IPPROTO_TCP, TCP_DEFER_ACCEPT, 5, "TCP_DEFER_ACCEPT");
+	fd_guard p = tcp_socket(v.pfam);
+
+	REQUIRE(connect_wait(p.get(), saddr(v.pfam, v.addr, l.port)) == 0,
+		V(v, "connect to the deferring listener"));
+	// The handshake is over for the peer; its bare ACK was dropped.
+	CHECK(!(pev(l.fd.get(), 300, POLLIN) & POLLIN),
+	      V(v, "the listener readable before any data"));
+	CHECK(acceptq_len(l.fd.get()) == 0, V(v, "accept queue before any data"));
+	send_all(p.get(), "x", 1);
+	fd_guard a = accept_wait(l.fd.get());
+	auto got = recv_n(a.get(), 1);
+
+	CHECK(got[0] == 'x', V(v, "the first byte"));
+}

@@ -62,6 +62,8 @@ struct tt_fix {
 	unsigned int n_socks;
 	struct sock *watch[TT_WATCH];	/* timers held after each step */
 	unsigned int n_watch;
+	struct sock *held[TT_SOCKS];	/* orphans: tt_exit puts them */
+	unsigned int n_held;
 };
 
 /* One connection as the peer sees it. */
@@ -195,6 +197,8 @@ static void tt_exit(struct kunit *test)
 		sock_no_linger(f->socks[i]->sk);
 		sock_release(f->socks[i]);
 	}
+	for (i = f ? f->n_held : 0; i-- > 0;)
+		sock_put(f->held[i]);
 	tt_cur = NULL;
 	if (!ctx)
 		return;
@@ -2581,6 +2585,342 @@ static void tt_test_keepalive_user_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_err), ETIMEDOUT);
 }
 
+/*
+ * TCP_QUICKACK (Linux's __tcp_sock_set_quickack()): 0 delays the ACK
+ * of a segment (RFC 1122 4.2.3.2) even while quick ACKs last; 1 sends
+ * the ACK owed at once (the data read) and acknowledges the next
+ * segment at once; a delayed ACK sent by its timer ends the mode 0.
+ */
+static void tt_test_quickack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 0);
+	KUNIT_EXPECT_TRUE(test, c.tp->pingpong);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.tp->delack_timer));
+	tt_read_expect(f, &c, PISS + 1, 10);
+	TT_NONE(f);
+
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 1);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_FALSE(test, c.tp->pingpong);
+	KUNIT_EXPECT_FALSE(test, c.tp->ack_pending);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+
+	/* Nothing owed: 1 only leaves the mode 0. */
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 0);
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 1);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->pingpong);
+
+	/* The delayed-ACK timer ends the mode 0. */
+	tt_tcp_opt(f, &c, TCP_QUICKACK, 0);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->delack_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_FALSE(test, c.tp->pingpong);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+}
+
+/*
+ * close() of c's socket as a program's: it may live on as an orphan,
+ * which the test keeps a reference to (c->sk stays valid).  Its timers
+ * are as close() left them: the caller holds them (tt_hold).
+ */
+static void tt_close(struct tt_fix *f, struct tt_conn *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n_socks && f->socks[i] != c->sock; i++)
+		;
+	KUNIT_ASSERT_LT(f->test, i, f->n_socks);
+	KUNIT_ASSERT_LT(f->test, f->n_held, TT_SOCKS);
+	memmove(&f->socks[i], &f->socks[i + 1],
+		(f->n_socks - i - 1) * sizeof(f->socks[0]));
+	f->n_socks--;
+	sock_hold(c->sk);
+	f->held[f->n_held++] = c->sk;
+	sock_release(c->sock);
+	c->sock = NULL;
+}
+
+/* Our FIN, the peer's ACK of it: FIN-WAIT-2, not yet closed. */
+static void tt_to_fin_wait2(struct tt_fix *f, struct tt_conn *c)
+{
+	KUNIT_EXPECT_EQ(f->test, kernel_sock_shutdown(c->sock, SHUT_WR), 0);
+	tt_hold(f);
+	TT_EXPECT(f, c, F_FIN | F_ACK, c->hnxt, c->pnxt, -1, 0);
+	c->hnxt++;
+	tt_peer(f, c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, c, TCP_FIN_WAIT2);
+}
+
+/*
+ * TCP_LINGER2 (Linux's tcp_fin_time()): an orphan in FIN-WAIT-2 waits
+ * that long for the peer's FIN (RFC 9293 3.10.4 leaves it open), then
+ * ends without a segment.
+ */
+static void tt_test_linger2_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	unsigned long left;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_LINGER2, 5);
+	KUNIT_EXPECT_EQ(test, c.tp->linger2, 5 * HZ);
+	tt_to_fin_wait2(f, &c);
+	tt_close(f, &c);
+	/* Armed by close(): 5 s from now. */
+	left = c.sk->sk_timer.expires - jiffies;
+	KUNIT_EXPECT_TRUE(test, timer_pending(&c.sk->sk_timer));
+	KUNIT_EXPECT_LE(test, left, 5UL * HZ);
+	KUNIT_EXPECT_GT(test, left, 4UL * HZ);
+	tt_hold(f);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.sk->sk_timer));
+	TT_STATE(f, &c, TCP_CLOSE);
+	TT_NONE(f);
+}
+
+/* TCP_LINGER2 < 0: close() in FIN-WAIT-2 resets (Linux's tcp_close()). */
+static void tt_test_linger2_reset(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_LINGER2, -1);
+	KUNIT_EXPECT_EQ(test, c.tp->linger2, -1);
+	tt_to_fin_wait2(f, &c);
+	anp_test_mib_snap(f->ctx);
+	tt_close(f, &c);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_RST | F_ACK, c.hnxt, c.pnxt, 0, 0);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_LINGER), 1);
+}
+
+/*
+ * TCP_LINGER2 < 0: an orphan whose FIN is acknowledged ends at once,
+ * without a segment (Linux's tcp_rcv_state_process(), TCPAbortOnData).
+ */
+static void tt_test_linger2_orphan(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+
+	tt_passive(f, &c, PWIN);
+	tt_tcp_opt(f, &c, TCP_LINGER2, -1);
+	tt_close(f, &c);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_FIN | F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_FIN_WAIT1);
+	c.hnxt++;
+	anp_test_mib_snap(f->ctx);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_ABORT_ON_DATA), 1);
+}
+
+/*
+ * TCP_WINDOW_CLAMP (Linux's window_clamp): the window offered, from
+ * the SYN,ACK of a listener's child on, is at most the clamp (RFC 9293
+ * 3.8.6: the receiver chooses it; RFC 7323 2.3 Linux's clamp of it);
+ * a smaller clamp does not shrink what was offered (RFC 9293
+ * 3.8.6.2.2); 0 is refused once connected.
+ */
+static void tt_test_window_clamp(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock = tt_listener(f, HPORT, 4);
+	int val = 3000, zero = 0;
+	struct tt_conn c;
+
+	KUNIT_EXPECT_EQ(test,
+			lsock->ops->setsockopt(lsock, SOL_TCP, TCP_WINDOW_CLAMP,
+					       KERNEL_SOCKPTR(&val),
+					       sizeof(val)), 0);
+	tt_passive_on(f, &c, lsock, PWIN, 3000);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, 3000);
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 3000, 0);
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 3000, 0);
+
+	/* Lowered: the 3000 offered stay, the right edge stops there. */
+	tt_tcp_opt(f, &c, TCP_WINDOW_CLAMP, 2000);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, 2000);
+	tt_peer(f, &c, F_ACK | F_PSH, 500);
+	c.pnxt += 500;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 2500, 0);
+	tt_peer(f, &c, F_ACK | F_PSH, 500);
+	c.pnxt += 500;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, 2000, 0);
+
+	/* Below SOCK_MIN_RCVBUF / 2: raised to it, as Linux. */
+	tt_tcp_opt(f, &c, TCP_WINDOW_CLAMP, 1);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, SOCK_MIN_RCVBUF / 2);
+	KUNIT_EXPECT_EQ(test,
+			c.sock->ops->setsockopt(c.sock, SOL_TCP,
+						TCP_WINDOW_CLAMP,
+						KERNEL_SOCKPTR(&zero),
+						sizeof(zero)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c.tp->window_clamp, SOCK_MIN_RCVBUF / 2);
+	tt_read_expect(f, &c, PISS + 1, 2 * PMSS + 1000);
+}
+
+/*
+ * A listener with TCP_DEFER_ACCEPT 7 s (3 SYN,ACK retransmissions:
+ * 1 + 2 + 4 s); the peer's SYN answered, its bare ACK deferred: the
+ * child stays in SYN-RECEIVED, nothing to accept, no segment sent.
+ */
+static struct sock *tt_deferred(struct tt_fix *f, struct tt_conn *c,
+				struct socket **lsock)
+{
+	struct kunit *test = f->test;
+	struct tt_seg s = {
+		.flags = F_SYN, .seq = PISS, .win = PWIN, .mss = PMSS,
+	};
+	struct socket *nsock;
+	struct sock *child;
+	int val = 7;
+
+	*lsock = tt_listener(f, HPORT, 4);
+	KUNIT_EXPECT_EQ(test,
+			(*lsock)->ops->setsockopt(*lsock, SOL_TCP,
+						  TCP_DEFER_ACCEPT,
+						  KERNEL_SOCKPTR(&val),
+						  sizeof(val)), 0);
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk((*lsock)->sk)->defer_accept, 3);
+	memset(c, 0, sizeof(*c));
+	c->lport = HPORT;
+	c->pport = PPORT;
+	tt_send(f, c, &s);
+	child = tt_child(*lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	c->sk = child;
+	c->tp = anp_tcp_sk(child);
+	c->iss = c->tp->iss;
+	c->pnxt = PISS + 1;
+	c->hnxt = c->iss + 1;
+	TT_EXPECT(f, c, F_SYN | F_ACK, c->iss, c->pnxt, HWIN, 0);
+	tt_peer(f, c, F_ACK, 0);
+	TT_NONE(f);
+	TT_STATE(f, c, TCP_SYN_RECV);
+	KUNIT_EXPECT_TRUE(test, c->tp->defer_acked);
+	KUNIT_EXPECT_EQ(test, kernel_accept(*lsock, &nsock, O_NONBLOCK),
+			-EAGAIN);
+	return child;
+}
+
+/* The accepted child of lsock is c's socket. */
+static void tt_accept_deferred(struct tt_fix *f, struct tt_conn *c,
+			       struct socket *lsock)
+{
+	struct socket *nsock;
+
+	KUNIT_ASSERT_EQ(f->test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
+	KUNIT_ASSERT_LT(f->test, f->n_socks, TT_SOCKS);
+	f->socks[f->n_socks++] = nsock;
+	c->sock = nsock;
+	KUNIT_EXPECT_PTR_EQ(f->test, nsock->sk, c->sk);
+	TT_STATE(f, c, TCP_ESTABLISHED);
+}
+
+/*
+ * TCP_DEFER_ACCEPT (Linux's tcp_check_req()): data after the deferred
+ * ACK completes the handshake; the child is accepted with its data,
+ * acknowledged.
+ */
+static void tt_test_defer_accept_data(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock;
+	struct tt_conn c;
+
+	tt_deferred(f, &c, &lsock);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	tt_accept_deferred(f, &c, lsock);
+	tt_read_expect(f, &c, PISS + 1, 10);
+}
+
+/*
+ * TCP_DEFER_ACCEPT with no data (Linux's syn_ack_recalc()): no SYN,ACK
+ * again until the deferral's last retransmission (the third RTO), whose
+ * ACK completes the handshake.
+ */
+static void tt_test_defer_accept_expiry(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock;
+	struct tt_conn c;
+
+	tt_deferred(f, &c, &lsock);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_NONE(f);
+	TT_STATE(f, &c, TCP_SYN_RECV);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_SYN | F_ACK, c.iss, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->retries, 3);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	tt_accept_deferred(f, &c, lsock);
+}
+
+/*
+ * TCP_NOTSENT_LOWAT (Linux's tcp_stream_memory_free()): writable only
+ * while twice the unsent bytes are under the mark; sending them (not
+ * an ACK) wakes a writer that found no room, as tcp_check_space().
+ */
+static void tt_test_notsent_lowat(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	tt_tcp_opt(f, &c, TCP_CORK, 1);
+	tt_tcp_opt(f, &c, TCP_NOTSENT_LOWAT, 1000);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 400), 400);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, __sk_stream_is_writeable(c.sk, 1));
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	KUNIT_EXPECT_FALSE(test, __sk_stream_is_writeable(c.sk, 1));
+	KUNIT_EXPECT_TRUE(test, sk_stream_memory_free(c.sk));
+	/* A writer waits; the bytes go when the cork comes off. */
+	set_bit(SOCK_NOSPACE, &c.sock->flags);
+	tt_tcp_opt(f, &c, TCP_CORK, 0);
+	TT_DATA(f, &c, x, 500);
+	KUNIT_EXPECT_TRUE(test, __sk_stream_is_writeable(c.sk, 1));
+	KUNIT_EXPECT_FALSE(test, test_bit(SOCK_NOSPACE, &c.sock->flags));
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2590,6 +2930,14 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_user_timeout),
 	KUNIT_CASE(tt_test_user_timeout_clamp),
 	KUNIT_CASE(tt_test_keepalive_user_timeout),
+	KUNIT_CASE(tt_test_quickack),
+	KUNIT_CASE(tt_test_linger2_timeout),
+	KUNIT_CASE(tt_test_linger2_reset),
+	KUNIT_CASE(tt_test_linger2_orphan),
+	KUNIT_CASE(tt_test_window_clamp),
+	KUNIT_CASE(tt_test_defer_accept_data),
+	KUNIT_CASE(tt_test_defer_accept_expiry),
+	KUNIT_CASE(tt_test_notsent_lowat),
 	{}
 };
 
