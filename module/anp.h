@@ -173,6 +173,7 @@ enum anp_mib_field {
 	ANP_MIB_TCP_SYN_CHALLENGE,	/* TCPSYNChallenge: for a SYN */
 	ANP_MIB_TCP_CHALLENGE_LIMITED,	/* not sent: the socket's limit */
 	ANP_MIB_TCP_ACK_SKIPPED_SYN_RECV, /* SYN,ACK not resent: limit */
+	ANP_MIB_TCP_DEFER_ACCEPT_DROP,	/* bare ACK, TCP_DEFER_ACCEPT */
 	ANP_MIB_TCP_OUT_OF_WINDOW,	/* unacceptable segments (ACKed) */
 	ANP_MIB_TCP_BACKLOG_DROP,	/* TCPBacklogDrop: backlog full */
 	ANP_MIB_TCP_RCVQ_DROP,		/* TCPRcvQDrop: receive buffer full */

@@ -99,6 +99,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_TCP_SYN_CHALLENGE] = "TcpExtTCPSYNChallenge",
 	[ANP_MIB_TCP_CHALLENGE_LIMITED] = "TcpExtTCPChallengeACKLimited",
 	[ANP_MIB_TCP_ACK_SKIPPED_SYN_RECV] = "TcpExtTCPACKSkippedSynRecv",
+	[ANP_MIB_TCP_DEFER_ACCEPT_DROP] = "TcpExtTCPDeferAcceptDrop",
 	[ANP_MIB_TCP_OUT_OF_WINDOW] = "TcpExtTCPOutOfWindow",
 	[ANP_MIB_TCP_BACKLOG_DROP] = "TcpExtTCPBacklogDrop",
 	[ANP_MIB_TCP_RCVQ_DROP] = "TcpExtTCPRcvQDrop",

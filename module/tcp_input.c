@@ -929,6 +929,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		    tp->retries <
 		    READ_ONCE(anp_tcp_sk(tp->listener)->defer_accept)) {
 			tp->defer_acked = 1;
+			ANP_TCP_INC(sk, DEFER_ACCEPT_DROP);
 			goto discard;
 		}
 		if (tp->listener && !anp_tcp_child_promote(sk)) {

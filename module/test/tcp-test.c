@@ -2788,8 +2788,9 @@ static void tt_test_window_clamp(struct kunit *test)
 
 /*
  * A listener with TCP_DEFER_ACCEPT 7 s (3 SYN,ACK retransmissions:
- * 1 + 2 + 4 s); the peer's SYN answered, its bare ACK deferred: the
- * child stays in SYN-RECEIVED, nothing to accept, no segment sent.
+ * 1 + 2 + 4 s); the peer's SYN answered, its bare ACK deferred
+ * (dropped, counted in TCPDeferAcceptDrop): the child stays in
+ * SYN-RECEIVED, nothing to accept, no segment sent.
  */
 static struct sock *tt_deferred(struct tt_fix *f, struct tt_conn *c,
 				struct socket **lsock)
@@ -2823,10 +2824,12 @@ static struct sock *tt_deferred(struct tt_fix *f, struct tt_conn *c,
 	c->pnxt = PISS + 1;
 	c->hnxt = c->iss + 1;
 	TT_EXPECT(f, c, F_SYN | F_ACK, c->iss, c->pnxt, HWIN, 0);
+	anp_test_mib_snap(f->ctx);
 	tt_peer(f, c, F_ACK, 0);
 	TT_NONE(f);
 	TT_STATE(f, c, TCP_SYN_RECV);
 	KUNIT_EXPECT_TRUE(test, c->tp->defer_acked);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DEFER_ACCEPT_DROP), 1);
 	KUNIT_EXPECT_EQ(test, kernel_accept(*lsock, &nsock, O_NONBLOCK),
 			-EAGAIN);
 	return child;
