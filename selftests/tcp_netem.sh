@@ -138,12 +138,18 @@ transfer()
 }
 
 # check_bulk SRV OUT RC: anp-tcp bulk printed OUT and exited with RC;
-# both ends' SHA-256 must match and the sink SRV must end well.
+# both ends' SHA-256 must match and the sink SRV must end well.  A bulk
+# that failed may never have reached the sink, which would wait for it:
+# then the sink is stopped.
 check_bulk()
 {
 	diag "$2"
 	expect_eq "bulk exit status (1: SHA-256 mismatch or a broken connection)" "$3" 0
 	expect "both ends computed the same SHA-256" grep -q ' match$' <<< "$2"
+	if [ "$3" != 0 ]; then
+		anp_bg_stop "$1"
+		return
+	fi
 	wait "$1"
 	expect_eq "sink exit status" $? 0
 	diag "$(cat "$ANP_TMPDIR/$1.out")"
