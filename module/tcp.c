@@ -891,7 +891,7 @@ static int anp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		anp_tcp_push(sk, false);
+		anp_tcp_push(sk, 0);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto do_error;
@@ -901,14 +901,14 @@ wait_for_space:
 
 		if (tail)
 			ANP_TCP_SKB_CB(tail)->flags |= TCPHDR_PSH;
-		anp_tcp_push(sk, false);
+		anp_tcp_push(sk, 0);
 	}
 	release_sock(sk);
 	return copied;
 
 do_error:
 	if (copied) {
-		anp_tcp_push(sk, false);
+		anp_tcp_push(sk, 0);
 		release_sock(sk);
 		return copied;
 	}
@@ -1275,13 +1275,8 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 		/* Linux: turning it on sends what Nagle held, and what
 		 * TCP_CORK held, once (TCP_NAGLE_PUSH); the cork stays.
 		 */
-		if (val) {
-			u8 cork = tp->cork;
-
-			tp->cork = 0;
-			anp_tcp_push(sk, false);
-			tp->cork = cork;
-		}
+		if (val)
+			anp_tcp_push(sk, ANP_TCP_PUSH_UNCORK);
 		break;
 	case TCP_QUICKACK:
 		anp_tcp_set_quickack(sk, val);
@@ -1322,7 +1317,7 @@ static int anp_stream_setsockopt(struct socket *sock, int level,
 		 */
 		tp->cork = !!val;
 		if (!val)
-			anp_tcp_push(sk, false);
+			anp_tcp_push(sk, 0);
 		break;
 	case TCP_MAXSEG:
 		/* Linux: TCP_MIN_MSS (88) .. MAX_TCP_WINDOW, 0 to clear. */

@@ -681,7 +681,7 @@ static void anp_tcp_synsent_rcv(struct sock *sk, struct sk_buff *skb)
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 	}
-	anp_tcp_push(sk, false);
+	anp_tcp_push(sk, 0);
 	consume_skb(skb);
 	return;
 
@@ -1036,7 +1036,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	}
 
 	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_TIME_WAIT)
-		anp_tcp_push(sk, false);
+		anp_tcp_push(sk, 0);
 	if (ack_now && sk->sk_state != TCP_CLOSE)
 		anp_tcp_send_ack(sk);
 	else if (tp->ack_pending && sk->sk_state != TCP_CLOSE)

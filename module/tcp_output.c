@@ -375,7 +375,7 @@ void anp_tcp_send_fin(struct sock *sk)
 	}
 	tp->write_seq++;
 	tp->fin_queued = 1;
-	anp_tcp_push(sk, false);
+	anp_tcp_push(sk, 0);
 }
 
 /*
@@ -411,12 +411,15 @@ static int anp_tcp_split(struct sock *sk, struct sk_buff *skb, u32 at)
 
 /*
  * Send what the windows and Nagle allow from the head of the write
- * queue.  override: the persist timer fired with a non-zero window
- * (RFC 1122 4.2.3.4's override timeout).
+ * queue.  how: ANP_TCP_PUSH_OVERRIDE when the persist timer fired with
+ * a non-zero window (RFC 1122 4.2.3.4's override timeout, for the first
+ * segment); ANP_TCP_PUSH_UNCORK to send what TCP_CORK holds, once.
  */
-void anp_tcp_push(struct sock *sk, bool override)
+void anp_tcp_push(struct sock *sk, unsigned int how)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	bool override = how & ANP_TCP_PUSH_OVERRIDE;
+	bool cork = tp->cork && !(how & ANP_TCP_PUSH_UNCORK);
 	struct sk_buff *skb;
 	bool sent = false;
 
@@ -448,7 +451,7 @@ void anp_tcp_push(struct sock *sk, bool override)
 			 * sends what waits.
 			 */
 			if (!anp_tcp_send_ok(room, tp->mss,
-					     !tp->cork && room == len &&
+					     !cork && room == len &&
 					     skb_queue_is_last(&sk->sk_write_queue,
 							       skb),
 					     flight > 0, tp->nodelay,

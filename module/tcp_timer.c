@@ -210,7 +210,7 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	tp->ca_state = tp->cc.state;
 	anp_tcp_go_back_n(sk);
 	tp->tmode = ANP_TCP_T_NONE;
-	anp_tcp_push(sk, true);
+	anp_tcp_push(sk, ANP_TCP_PUSH_OVERRIDE);
 	if (tp->tmode == ANP_TCP_T_NONE && anp_tcp_flight(tp))
 		anp_tcp_arm_rtx(sk);
 }
@@ -224,7 +224,7 @@ static void anp_tcp_persist_expired(struct sock *sk)
 		return;
 	if (tp->snd_wnd) {
 		/* Open but too small for Nagle/SWS: send what fits. */
-		anp_tcp_push(sk, true);
+		anp_tcp_push(sk, ANP_TCP_PUSH_OVERRIDE);
 		if (!anp_tcp_flight(tp) && tp->tmode == ANP_TCP_T_NONE)
 			anp_tcp_arm_persist(sk);
 		return;
