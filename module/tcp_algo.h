@@ -266,10 +266,10 @@ int anp_ofo_insert(struct anp_ofo *q, struct sk_buff *skb, u32 limit);
 struct sk_buff *anp_ofo_pop(struct anp_ofo *q, u32 rcv_nxt);
 /*
  * Drop held segments from the highest sequence number down until the
- * queue's truesize is at most limit (Linux's tcp_prune_ofo_queue());
- * returns how many were dropped.
+ * queue's truesize is at most limit (Linux's tcp_prune_ofo_queue(),
+ * which counts one OfoPruned per call, not per segment).
  */
-u32 anp_ofo_prune(struct anp_ofo *q, u32 limit);
+void anp_ofo_prune(struct anp_ofo *q, u32 limit);
 void anp_ofo_purge(struct anp_ofo *q);
 
 #endif /* __ANP_TCP_ALGO_H */

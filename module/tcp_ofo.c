@@ -178,10 +178,9 @@ struct sk_buff *anp_ofo_pop(struct anp_ofo *q, u32 rcv_nxt)
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_ofo_pop);
 
-u32 anp_ofo_prune(struct anp_ofo *q, u32 limit)
+void anp_ofo_prune(struct anp_ofo *q, u32 limit)
 {
 	struct rb_node *last;
-	u32 n = 0;
 
 	/* The highest sequence numbers go first: the lowest fill soonest. */
 	while (q->truesize > limit && (last = rb_last(&q->root))) {
@@ -189,9 +188,7 @@ u32 anp_ofo_prune(struct anp_ofo *q, u32 limit)
 
 		anp_ofo_unlink(q, skb);
 		kfree_skb(skb);
-		n++;
 	}
-	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_ofo_prune);
 
