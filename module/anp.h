@@ -174,6 +174,8 @@ enum anp_mib_field {
 	ANP_MIB_TCP_CHALLENGE_LIMITED,	/* not sent: the socket's limit */
 	ANP_MIB_TCP_ACK_SKIPPED_SYN_RECV, /* SYN,ACK not resent: limit */
 	ANP_MIB_TCP_DEFER_ACCEPT_DROP,	/* bare ACK, TCP_DEFER_ACCEPT */
+	ANP_MIB_TCP_PAWS_ESTAB,		/* PAWSEstab: old TSval (RFC 7323) */
+	ANP_MIB_TCP_ACK_SKIPPED_PAWS,	/* its dupACK not sent: limit */
 	ANP_MIB_TCP_OUT_OF_WINDOW,	/* unacceptable segments (ACKed) */
 	ANP_MIB_TCP_BACKLOG_DROP,	/* TCPBacklogDrop: backlog full */
 	ANP_MIB_TCP_RCVQ_DROP,		/* TCPRcvQDrop: receive buffer full */
@@ -186,6 +188,8 @@ enum anp_mib_field {
 	ANP_MIB_TCP_RCV_PRUNED,		/* RcvPruned: still over after both */
 	ANP_MIB_TCP_OFO_DROP,		/* TCPOFODrop: out-of-order bound */
 	ANP_MIB_TCP_OFO_QUEUE,		/* TCPOFOQueue: segments held */
+	ANP_MIB_TCP_DSACK_OLD_SENT,	/* D-SACK for data below RCV.NXT */
+	ANP_MIB_TCP_DSACK_OFO_SENT,	/* D-SACK for data held out of order */
 	ANP_MIB_TCP_ABORT_ON_DATA,	/* data to a closed reader: RST */
 	ANP_MIB_TCP_ABORT_ON_CLOSE,	/* close with unread data: RST */
 	ANP_MIB_TCP_ABORT_ON_LINGER,	/* SO_LINGER 0: RST */

@@ -10,8 +10,15 @@
  *
  *  - MSS: the route's MTU - 40 (anp0's 1500: 1460; to the host itself
  *    ANP_TCP_LOCAL_MTU - 40 = 15320), lowered by TCP_MAXSEG and by the
- *    peer's MSS option (536 without one).  No window scaling, SACK or
- *    timestamps: windows are at most 65535 bytes.
+ *    peer's MSS option (536 without one), and by 12 when timestamps
+ *    are on (Linux's 1448 on Ethernet).
+ *  - options: MSS, window scale, SACK-permitted and timestamps on every
+ *    SYN we send (RFC 7323, RFC 2018); what both SYNs carried is on.
+ *    Timestamps give RTT samples (also from retransmitted segments) and
+ *    PAWS; our SACK blocks tell the peer what the out-of-order queue
+ *    holds.  SACK blocks the peer sends are parsed but not yet used:
+ *    our sender recovers with NewReno.  Our window scale covers the
+ *    largest window SO_RCVBUF may ask for (rmem_max), as Linux's.
  *  - RTO 200 ms .. 120 s, 1 s initially (tcp_algo.h); SYN retried 6
  *    times, SYN,ACK 5 times, data 15 times (Linux's defaults), then
  *    ETIMEDOUT (or the soft error an ICMP message left).
@@ -22,7 +29,7 @@
  *  - buffers: SO_SNDBUF bounds sk_wmem_queued (truesize of the
  *    unacknowledged and unsent data), SO_RCVBUF the receive queue; the
  *    window offered is half the free receive space (Linux's
- *    tcp_adv_win_scale 1), capped at 65535.
+ *    tcp_adv_win_scale 1), capped at 65535 times the window scale.
  *  - delayed ACK 40 ms, quick ACKs for the first 16 segments.
  *  - keepalive 7200 s / 75 s / 9 probes unless TCP_KEEP* say.
  *  - options: SOL_TCP TCP_NODELAY, TCP_MAXSEG, TCP_INFO, TCP_KEEPIDLE,
@@ -199,18 +206,57 @@ u32 anp_tcp_route_mss(struct sock *sk, __be32 daddr)
 }
 
 /*
- * Once the peer's MSS is known (0: it sent none): SMSS, the estimator
- * and congestion control.
+ * RFC 7323 2.3: the shift we offer, the smallest that lets the 16-bit
+ * field carry the largest window this socket may offer: half of the
+ * biggest SO_RCVBUF (2 * rmem_max), or the TCP_WINDOW_CLAMP (Linux's
+ * tcp_select_initial_window()).
  */
-void anp_tcp_init_conn(struct sock *sk, u32 peer_mss)
+u8 anp_tcp_rcv_wscale(const struct sock *sk)
+{
+	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2,
+			  READ_ONCE(sysctl_rmem_max));
+	u32 clamp = READ_ONCE(anp_tcp_sk(sk)->window_clamp);
+
+	if (clamp)
+		space = min(space, clamp);
+	return clamp_t(int, ilog2(space) - 15, 0, ANP_TCP_MAX_WSCALE);
+}
+
+/*
+ * Once the peer's SYN (or SYN,ACK) is in, with its options syn: what
+ * is on (every option we offer, when the peer's SYN carried it too),
+ * SMSS, the estimator and congestion control.
+ */
+void anp_tcp_init_conn(struct sock *sk, const struct anp_tcp_opts *syn)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u32 peer_mss = syn->mss;
 
-	/* RFC 9293 3.7.1: Eff.snd.MSS = min(SendMSS, MTU - 40). */
+	/* RFC 7323 3.2: timestamps when both SYNs carried them. */
+	tp->ts_ok = !!(syn->present & ANP_TCP_OPT_TS);
+	if (tp->ts_ok) {
+		/* RFC 7323 4.3: TS.Recent from the SYN. */
+		tp->ts_recent = syn->tsval;
+		tp->ts_recent_stamp = ktime_get_seconds();
+	}
+	/* RFC 2018 2: SACK blocks may go to a peer that permitted them. */
+	tp->sack_ok = !!(syn->present & ANP_TCP_OPT_SACK_OK);
+	tp->num_sacks = 0;
+	/* RFC 7323 2.2: scaling in both directions or in none. */
+	tp->wscale_ok = !!(syn->present & ANP_TCP_OPT_WSCALE);
+	tp->snd_wscale = tp->wscale_ok ? syn->wscale : 0;
+	if (!tp->wscale_ok)
+		tp->rcv_wscale = 0;
+	/* RFC 9293 3.7.1: Eff.snd.MSS = min(SendMSS, MTU - 40) less the
+	 * options every segment carries (3.7.1: "TCPhdrsize ... includes
+	 * options").
+	 */
 	if (!peer_mss)
 		peer_mss = ANP_TCP_DEFAULT_MSS;
 	tp->mss = min_t(u32, tp->advmss,
 			max_t(u32, peer_mss, ANP_TCP_MIN_SND_MSS));
+	if (tp->ts_ok)
+		tp->mss -= TCPOLEN_TSTAMP_ALIGNED;
 	tp->rcv_mss = min_t(u32, tp->advmss, tp->mss);
 	tp->cc.ops = &anp_cc_newreno;
 	tp->cc.ops->init(&tp->cc, tp->mss);
@@ -236,6 +282,14 @@ static void anp_tcp_init_seq(struct anp_tcp_sock *tp)
 	tp->cc.ops = NULL;
 	tp->cc.state = ANP_CC_OPEN;
 	tp->ca_state = ANP_CC_OPEN;
+	tp->ts_ok = 0;
+	tp->sack_ok = 0;
+	tp->wscale_ok = 0;
+	tp->snd_wscale = 0;
+	tp->rcv_wscale = 0;
+	tp->num_sacks = 0;
+	tp->ts_recent = 0;
+	tp->ts_recent_stamp = 0;
 }
 
 static void anp_tcp_destruct(struct sock *sk)
@@ -563,6 +617,8 @@ static int anp_tcp_connect_start(struct sock *sk, struct sockaddr_anp *sa)
 	anp_tcp_init_seq(tp);
 	tp->advmss = anp_tcp_route_mss(sk, daddr);
 	tp->mss = min_t(u32, tp->advmss, ANP_TCP_DEFAULT_MSS);
+	tp->rcv_wscale = anp_tcp_rcv_wscale(sk);
+	tp->ts_off = anp_tcp_ts_off(saddr, daddr);
 	anp_tcp_set_state(sk, TCP_SYN_SENT);
 	err = anp_port_connect(pt, sk, sk->sk_rcv_saddr ?: saddr, daddr,
 			       sa->sanp_port);
@@ -1404,6 +1460,15 @@ static void anp_tcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_snd_cwnd = tp->cc.cwnd / tp->mss;
 	}
 	info->tcpi_advmss = tp->advmss;
+	if (tp->ts_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (tp->sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (tp->wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = tp->snd_wscale;
+		info->tcpi_rcv_wscale = tp->rcv_wscale;
+	}
 	info->tcpi_reordering = 3;
 	info->tcpi_rcv_space = anp_tcp_rcv_space(sk);
 	info->tcpi_total_retrans = tp->total_retrans;
@@ -1471,11 +1536,12 @@ static int anp_stream_getsockopt(struct socket *sock, int level,
 		/* Linux: the clamp; with none, once connecting, the
 		 * largest window the buffer allows (what
 		 * tcp_select_initial_window() and tcp_init_buffer_space()
-		 * leave in window_clamp; no window scaling here).
+		 * leave in window_clamp).
 		 */
 		val = READ_ONCE(tp->window_clamp);
 		if (!val && !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
-			val = min(65535, READ_ONCE(sk->sk_rcvbuf) / 2);
+			val = min(65535 << READ_ONCE(tp->rcv_wscale),
+				  READ_ONCE(sk->sk_rcvbuf) / 2);
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(tp->notsent_lowat);

@@ -37,6 +37,7 @@
 #define __ANP_TCP_H
 
 #include <linux/tcp.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "anp.h"
@@ -116,6 +117,25 @@ struct anp_tcp_sock {
 	u16 advmss;			/* what we announced (route MTU - 40) */
 	u16 user_mss;			/* TCP_MAXSEG, 0: none */
 	u16 rcv_mss;			/* largest segment seen, for SWS */
+
+	/*
+	 * Options negotiated on the SYNs (each on when both SYNs carried
+	 * it): RFC 7323 timestamps and window scaling, RFC 2018 SACK.
+	 */
+	u8 ts_ok:1,
+	   sack_ok:1,
+	   wscale_ok:1,
+	   dsack:1;			/* our next ACK carries dsack_block */
+	u8 snd_wscale;			/* shift of the peer's windows */
+	u8 rcv_wscale;			/* shift of ours */
+	u8 num_sacks;			/* blocks in sacks[] */
+	u32 ts_off;			/* our TSval clock's offset (RFC 7323 7.1) */
+	u32 ts_recent;			/* RFC 7323 4.3 TS.Recent */
+	time64_t ts_recent_stamp;	/* seconds: when TS.Recent was taken */
+	/* Our SACK blocks, most recent first (RFC 2018 4). */
+	struct anp_tcp_sack_block sacks[ANP_TCP_MAX_SACKS];
+	/* RFC 2883: a duplicate the next ACK reports, once. */
+	struct anp_tcp_sack_block dsack_block;
 
 	u8 nodelay:1,			/* TCP_NODELAY */
 	   fin_queued:1,		/* our FIN is in the send queues */
@@ -212,6 +232,12 @@ static inline u32 anp_tcp_inq(const struct sock *sk)
 	return n;
 }
 
+/* RFC 7323 4: our TSval clock, 1 ms a tick (Linux's tcp_time_stamp_raw()). */
+static inline u32 anp_tcp_ts_now(const struct anp_tcp_sock *tp)
+{
+	return tcp_time_stamp_raw() + tp->ts_off;
+}
+
 /* tcp.c */
 /* As ss shows them: bytes unread and unacknowledged; a listener's
  * accept queue length and backlog.  Lockless reads.
@@ -224,7 +250,8 @@ void anp_tcp_reset(struct sock *sk, int err);
 void anp_tcp_child_unlink(struct sock *child);
 bool anp_tcp_child_promote(struct sock *child);
 struct sock *anp_tcp_child_alloc(struct sock *listener);
-void anp_tcp_init_conn(struct sock *sk, u32 mtu_mss);
+void anp_tcp_init_conn(struct sock *sk, const struct anp_tcp_opts *syn);
+u8 anp_tcp_rcv_wscale(const struct sock *sk);
 u32 anp_tcp_route_mss(struct sock *sk, __be32 daddr);
 
 /* tcp_input.c */
@@ -245,7 +272,6 @@ void anp_tcp_send_fin(struct sock *sk);
 #define ANP_TCP_PUSH_OVERRIDE	BIT(0)	/* RFC 1122 4.2.3.4 override */
 #define ANP_TCP_PUSH_UNCORK	BIT(1)	/* as if not corked (TCP_NAGLE_PUSH) */
 void anp_tcp_push(struct sock *sk, unsigned int how);
-u32 anp_tcp_select_window(struct sock *sk);
 u32 anp_tcp_new_window(const struct sock *sk, u32 cur);
 u32 anp_tcp_rcv_space(const struct sock *sk);
 void anp_tcp_free_skb(struct sock *sk, struct sk_buff *skb);

@@ -14,6 +14,8 @@
  *   tcp_rto.c   RFC 6298 estimator
  *   tcp_cong.c  RFC 5681 / 6582 / 6928: the ops table and NewReno
  *   tcp_ofo.c   the out-of-order queue (RFC 9293 3.10.7.4)
+ *   tcp_opts.c  TCP options (RFC 9293 3.2, RFC 7323, RFC 2018): parsing,
+ *               layout, PAWS, the receiver's SACK blocks
  *
  * Locking: none inside; the caller holds the socket (bh_lock_sock or
  * lock_sock) for per-connection state.
@@ -25,7 +27,10 @@
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/time64.h>
 #include <linux/types.h>
+
+struct tcphdr;
 
 /* ---- sequence space (RFC 9293 3.4: arithmetic modulo 2^32) ---------- */
 static inline bool anp_seq_before(u32 a, u32 b)
@@ -74,6 +79,12 @@ u32 anp_tcp_isn_at(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 /* The same with the key given too (KUnit: two keys, two sequences). */
 u32 anp_tcp_isn_keyed(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		      __be16 sport, __be16 dport, u64 now_ns);
+/*
+ * RFC 7323 7.1: a connection's TSval clock starts at a random offset,
+ * a keyed hash of the address pair (as Linux's secure_tcp_ts_off()), so
+ * timestamps tell an observer nothing about the host's uptime.
+ */
+u32 anp_tcp_ts_off(__be32 saddr, __be32 daddr);
 
 /* ---- acceptability (tcp_seq.c) -------------------------------------- */
 /*
@@ -131,9 +142,11 @@ bool anp_tcp_send_ok(u32 len, u32 mss, bool push, bool in_flight,
  * (bytes); cur: the window the last ACK left open to the peer (right
  * edge - rcv_nxt, 0 when closed).  The window only moves its right edge
  * right by at least min(rcv_buf / 2, mss) at a time; it never shrinks
- * (returns at least cur); capped at 65535 (no window scaling yet).
+ * (returns at least cur); capped at max_wnd (65535 shifted by the window
+ * scale, RFC 7323 2.3), unless cur is above it already.
  */
-u32 anp_tcp_rcv_wnd_select(u32 free, u32 cur, u32 mss, u32 rcv_buf);
+u32 anp_tcp_rcv_wnd_select(u32 free, u32 cur, u32 mss, u32 rcv_buf,
+			   u32 max_wnd);
 
 /* ---- retransmission timeout (tcp_rto.c, RFC 6298) -------------------
  * Microseconds throughout.  RFC 6298 2.4 asks for RTO >= 1 s; like
@@ -271,5 +284,67 @@ struct sk_buff *anp_ofo_pop(struct anp_ofo *q, u32 rcv_nxt);
  */
 void anp_ofo_prune(struct anp_ofo *q, u32 limit);
 void anp_ofo_purge(struct anp_ofo *q);
+
+/* ---- options (tcp_opts.c) -------------------------------------------
+ * What a segment's options say (RFC 9293 3.2: MSS; RFC 7323: window
+ * scale and timestamps; RFC 2018: SACK-permitted and SACK), and the
+ * same struct describes the options a segment we send carries.
+ */
+#define ANP_TCP_OPT_MSS		BIT(0)
+#define ANP_TCP_OPT_WSCALE	BIT(1)
+#define ANP_TCP_OPT_SACK_OK	BIT(2)
+#define ANP_TCP_OPT_TS		BIT(3)
+#define ANP_TCP_OPT_SACK	BIT(4)
+/* RFC 2018 3: at most 4 blocks fit in 40 bytes, 3 next to timestamps. */
+#define ANP_TCP_MAX_SACKS	4
+/* RFC 7323 2.3: the largest shift a window scale option may ask. */
+#define ANP_TCP_MAX_WSCALE	14
+
+struct anp_tcp_sack_block {
+	u32 start;		/* first sequence number held */
+	u32 end;		/* the one after the last */
+};
+
+struct anp_tcp_opts {
+	u8 present;		/* ANP_TCP_OPT_* */
+	u8 wscale;		/* shift count, at most ANP_TCP_MAX_WSCALE */
+	u8 num_sacks;
+	u16 mss;
+	u32 tsval, tsecr;
+	struct anp_tcp_sack_block sacks[ANP_TCP_MAX_SACKS];
+};
+
+/*
+ * Parse th's options (the header, doff words, must be in linear
+ * memory).  As Linux's tcp_parse_options(): MSS, window scale and
+ * SACK-permitted count only on a SYN; an option with a bad length ends
+ * the parse (what came before stands); a window scale over 14 is taken
+ * as 14 (RFC 7323 2.3).
+ */
+void anp_tcp_opts_parse(const struct tcphdr *th, struct anp_tcp_opts *o);
+/* Bytes o takes in a header: a multiple of 4, at most 40. */
+unsigned int anp_tcp_opts_len(const struct anp_tcp_opts *o);
+/* Lay o out at p (anp_tcp_opts_len(o) bytes), aligned as Linux does. */
+void anp_tcp_opts_write(u8 *p, const struct anp_tcp_opts *o);
+
+/*
+ * RFC 7323 5.3 R1 (PAWS): may a segment with this TSval be accepted,
+ * given TS.Recent and when it was taken (seconds)?  No when TSval is
+ * older than TS.Recent, unless TS.Recent is over 24 days old (5.5) or
+ * was never set (0, Linux's allowance for peers that send 0 on SYNs).
+ */
+bool anp_tcp_paws_ok(u32 ts_recent, time64_t ts_recent_stamp, u32 tsval,
+		     time64_t now);
+
+/*
+ * The receiver's SACK blocks (RFC 2018 4), most recent first: the
+ * out-of-order segment [start, end) arrived and was queued; the block
+ * that now holds it goes first, merged with every block it touches; the
+ * oldest is forgotten when there are more than ANP_TCP_MAX_SACKS.
+ */
+void anp_tcp_sack_note(struct anp_tcp_sack_block *b, u8 *n, u32 start,
+		       u32 end);
+/* RCV.NXT moved to rcv_nxt: blocks it reached are dropped (RFC 2018 4). */
+void anp_tcp_sack_clean(struct anp_tcp_sack_block *b, u8 *n, u32 rcv_nxt);
 
 #endif /* __ANP_TCP_ALGO_H */

@@ -19,26 +19,15 @@
 
 #include "tcp.h"
 
-/* RFC 9293 3.2: the MSS option of a SYN, or 0. */
-static u16 anp_tcp_parse_mss(const struct tcphdr *th)
+/*
+ * The peer's window from a segment (RFC 7323 2.2: scaled, except in a
+ * segment with SYN, whose window never is).
+ */
+static u32 anp_tcp_seg_wnd(const struct anp_tcp_sock *tp,
+			   const struct tcphdr *th)
 {
-	const u8 *p = (const u8 *)(th + 1);
-	const u8 *end = (const u8 *)th + th->doff * 4;
-
-	while (p < end) {
-		if (*p == TCPOPT_EOL)
-			break;
-		if (*p == TCPOPT_NOP) {
-			p++;
-			continue;
-		}
-		if (end - p < 2 || p[1] < 2 || p[1] > end - p)
-			break;
-		if (*p == TCPOPT_MSS && p[1] == TCPOLEN_MSS)
-			return get_unaligned_be16(p + 2);
-		p += p[1];
-	}
-	return 0;
+	return th->syn ? ntohs(th->window) :
+	       (u32)ntohs(th->window) << tp->snd_wscale;
 }
 
 /*
@@ -63,6 +52,7 @@ static void anp_tcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct anp_net *an = anp_net(sock_net(sk));
+	struct anp_tcp_opts opts;
 	struct sock *child;
 	bool full;
 
@@ -125,7 +115,10 @@ static void anp_tcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	ctp->iss = anp_tcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
 	ctp->snd_wl2 = ctp->iss;
 	ctp->advmss = anp_tcp_route_mss(child, iph->saddr);
-	anp_tcp_init_conn(child, anp_tcp_parse_mss(th));
+	ctp->rcv_wscale = anp_tcp_rcv_wscale(child);
+	ctp->ts_off = anp_tcp_ts_off(iph->daddr, iph->saddr);
+	anp_tcp_opts_parse(th, &opts);
+	anp_tcp_init_conn(child, &opts);
 	ctp->rcv_tstamp = jiffies;
 
 	/* Join the SYN queue, then become findable. */
@@ -164,11 +157,18 @@ drop:
 
 /* ---- ACK processing (RFC 9293 3.10.7.4 fifth check) ----------------- */
 
-/* Free what ack covers; an RTT sample from a segment sent once. */
-static void anp_tcp_clean_acked(struct sock *sk, u32 ack)
+/*
+ * Free what ack covers; an RTT sample from a segment sent once, or,
+ * when only retransmitted ones were covered, from the timestamp the
+ * ACK echoes (tsecr, 0: none; RFC 7323 4.1 lets a sender measure every
+ * ACK that advances the left edge, retransmissions included, since the
+ * echo names the transmission: Linux's tcp_ack_update_rtt()).
+ */
+static void anp_tcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	struct sk_buff_head *queues[] = { &tp->rtx_q, &sk->sk_write_queue };
+	bool acked = false;
 	s64 sample = -1;
 	int i;
 
@@ -194,18 +194,27 @@ static void anp_tcp_clean_acked(struct sock *sk, u32 ack)
 					 (s64)(tcp_clock_us() - cb->tx_us);
 			__skb_unlink(skb, queues[i]);
 			anp_tcp_free_skb(sk, skb);
+			acked = true;
 		}
+	}
+	if (sample < 0 && acked && tsecr) {
+		u32 ms = anp_tcp_ts_now(tp) - tsecr;
+
+		/* A TSecr from the future (a broken peer) gives none. */
+		if (ms < INT_MAX / USEC_PER_MSEC)
+			sample = max(ms, 1U) * USEC_PER_MSEC;
 	}
 	if (sample >= 0)
 		anp_rtt_sample(&tp->rtt, sample);
 }
 
-static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb)
+static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
+			const struct anp_tcp_opts *opts)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	u32 ack = ntohl(th->ack_seq), wnd = ntohs(th->window);
+	u32 ack = ntohl(th->ack_seq), wnd = anp_tcp_seg_wnd(tp, th);
 	struct anp_cc_ack ca = {
 		.ack = ack,
 		.snd_una = tp->snd_una,
@@ -215,7 +224,8 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb)
 	tp->last_ack_recv = jiffies;
 	if (anp_seq_after(ack, tp->snd_una)) {
 		ca.acked = ack - tp->snd_una;
-		anp_tcp_clean_acked(sk, ack);
+		anp_tcp_clean_acked(sk, ack, (opts->present & ANP_TCP_OPT_TS) ?
+					     opts->tsecr : 0);
 		tp->snd_una = ack;
 		if (anp_seq_after(ack, tp->snd_nxt))
 			tp->snd_nxt = ack;
@@ -458,6 +468,10 @@ static bool anp_tcp_rmem_schedule(struct sock *sk)
 		room = READ_ONCE(sk->sk_rcvbuf) -
 		       atomic_read(&sk->sk_rmem_alloc);
 		anp_ofo_prune(&tp->ofo, max(room, 0));
+		/* RFC 2018 8: what was reported may be gone; report none
+		 * until new data arrives (Linux's tcp_sack_reset()).
+		 */
+		tp->num_sacks = 0;
 		if (anp_tcp_rmem_fits(sk))
 			return true;
 	}
@@ -487,6 +501,26 @@ static struct sk_buff *anp_tcp_compact(struct sk_buff *skb)
 }
 
 /*
+ * RFC 2883 4: data that arrived twice is reported to a peer that
+ * permitted SACK as the first block of the next ACK (a D-SACK), which
+ * tells its sender the retransmission was spurious.
+ */
+static void anp_tcp_dsack(struct sock *sk, u32 start, u32 end, bool ofo)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!tp->sack_ok || !anp_seq_before(start, end))
+		return;
+	tp->dsack_block.start = start;
+	tp->dsack_block.end = end;
+	tp->dsack = 1;
+	if (ofo)
+		ANP_TCP_INC(sk, DSACK_OFO_SENT);
+	else
+		ANP_TCP_INC(sk, DSACK_OLD_SENT);
+}
+
+/*
  * RFC 9293 3.10.7.4: hold a segment beyond RCV.NXT for later, payload
  * or a bare FIN alike (the FIN is taken once the gap before it fills).
  * The queue is bounded by the receive buffer's free space; when it is
@@ -496,6 +530,7 @@ static struct sk_buff *anp_tcp_compact(struct sk_buff *skb)
 static void anp_tcp_queue_ofo(struct sock *sk, struct sk_buff *skb)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	u32 seq = ANP_TCP_SKB_CB(skb)->seq, end = ANP_TCP_SKB_CB(skb)->end_seq;
 	struct sk_buff *nskb;
 	int ret;
 
@@ -513,9 +548,15 @@ static void anp_tcp_queue_ofo(struct sock *sk, struct sk_buff *skb)
 	if (ret < 0) {
 		ANP_TCP_INC(sk, OFO_DROP);
 		kfree_skb(skb);
-	} else if (!ret) {
-		ANP_TCP_INC(sk, OFO_QUEUE);
+		return;
 	}
+	if (!ret)
+		ANP_TCP_INC(sk, OFO_QUEUE);
+	else
+		anp_tcp_dsack(sk, seq, end, true);
+	/* Held now (or already): the block with it goes first (RFC 2018 4). */
+	if (tp->sack_ok)
+		anp_tcp_sack_note(tp->sacks, &tp->num_sacks, seq, end);
 }
 
 /* An in-order segment (seq == rcv_nxt) to the receive queue. */
@@ -560,6 +601,7 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 	}
 	/* Starts at or before RCV.NXT: trim what we have already. */
 	if (anp_seq_before(cb->seq, tp->rcv_nxt)) {
+		anp_tcp_dsack(sk, cb->seq, tp->rcv_nxt, false);
 		len = min(tp->rcv_nxt - cb->seq, skb->len);
 		if (!pskb_pull(skb, len))
 			goto drop;
@@ -592,6 +634,8 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 			consume_skb(o);
 		}
 	}
+	if (tp->num_sacks)
+		anp_tcp_sack_clean(tp->sacks, &tp->num_sacks, tp->rcv_nxt);
 	if (fin)
 		anp_tcp_fin(sk);
 	if (queued && !sock_flag(sk, SOCK_DEAD))
@@ -624,6 +668,7 @@ static void anp_tcp_synsent_rcv(struct sock *sk, struct sk_buff *skb)
 	struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 ack = ntohl(th->ack_seq);
+	struct anp_tcp_opts opts;
 	struct sk_buff *syn;
 
 	if (cb->flags & TCPHDR_ACK) {
@@ -653,7 +698,8 @@ static void anp_tcp_synsent_rcv(struct sock *sk, struct sk_buff *skb)
 	tp->max_snd_wnd = tp->snd_wnd;
 	tp->snd_wl1 = cb->seq;
 	tp->snd_wl2 = ack;
-	anp_tcp_init_conn(sk, anp_tcp_parse_mss(th));
+	anp_tcp_opts_parse(th, &opts);
+	anp_tcp_init_conn(sk, &opts);
 	tp->rcv_tstamp = jiffies;
 
 	if (!(cb->flags & TCPHDR_ACK)) {
@@ -669,7 +715,7 @@ static void anp_tcp_synsent_rcv(struct sock *sk, struct sk_buff *skb)
 		tp->rtt.rto_us = max(tp->rtt.rto_us, ANP_TCP_RTO_AFTER_SYN_US);
 		tp->rtt.backoff = 0;
 	}
-	anp_tcp_clean_acked(sk, ack);
+	anp_tcp_clean_acked(sk, ack, tp->ts_ok ? opts.tsecr : 0);
 	tp->snd_una = ack;
 	tp->retries = 0;
 	anp_tcp_clear_rtx(sk);
@@ -700,9 +746,22 @@ drop:
 static bool anp_tcp_timewait_syn(struct sock *sk, const struct sk_buff *skb)
 {
 	const struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	const struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	struct anp_tcp_opts opts;
 
-	return (cb->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) ==
-	       TCPHDR_SYN && anp_seq_after(cb->seq, anp_tcp_sk(sk)->rcv_nxt);
+	if ((cb->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) != TCPHDR_SYN)
+		return false;
+	if (anp_seq_after(cb->seq, tp->rcv_nxt))
+		return true;
+	/*
+	 * RFC 6191 2: with timestamps on, a SYN whose TSval is above
+	 * TS.Recent is new even when its sequence number is not.
+	 */
+	if (!tp->ts_ok)
+		return false;
+	anp_tcp_opts_parse(tcp_hdr(skb), &opts);
+	return (opts.present & ANP_TCP_OPT_TS) &&
+	       (s32)(opts.tsval - tp->ts_recent) > 0;
 }
 
 static void anp_tcp_note_listener(struct sock *sk, void *found)
@@ -771,6 +830,70 @@ static void anp_tcp_syn_challenge(struct sock *sk)
 	}
 }
 
+/*
+ * RFC 7323 5.3 R1 lets an old TSval drop a segment; Linux's
+ * tcp_disordered_ack() spares a pure duplicate ACK that changes
+ * nothing and is at most one RTO older (ACKs reordered on the path
+ * stay counted as duplicates for fast retransmit).
+ */
+static bool anp_tcp_disordered_ack(const struct sock *sk,
+				   const struct sk_buff *skb, u32 tsval)
+{
+	const struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	const struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	return th->ack && cb->seq == cb->end_seq && cb->seq == tp->rcv_nxt &&
+	       ntohl(th->ack_seq) == tp->snd_una &&
+	       !anp_seq_after(cb->seq, tp->snd_wl1) &&
+	       !(cb->seq == tp->snd_wl1 &&
+		 anp_tcp_seg_wnd(tp, th) > tp->snd_wnd) &&
+	       tp->ts_recent - tsval <= anp_rtt_rto(&tp->rtt) / USEC_PER_MSEC;
+}
+
+/* RFC 7323 5.3 R1 (PAWS): false when the segment is to be dropped. */
+static bool anp_tcp_paws(struct sock *sk, const struct sk_buff *skb,
+			 const struct anp_tcp_opts *opts)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!(opts->present & ANP_TCP_OPT_TS) ||
+	    anp_tcp_paws_ok(tp->ts_recent, tp->ts_recent_stamp, opts->tsval,
+			    ktime_get_seconds()) ||
+	    anp_tcp_disordered_ack(sk, skb, opts->tsval))
+		return true;
+	/* "Reset is accepted even if it did not pass PAWS" (Linux). */
+	if (tcp_hdr(skb)->rst)
+		return true;
+	ANP_TCP_INC(sk, PAWS_ESTAB);
+	/* R1: "send an acknowledgment in reply", at the rate Linux allows. */
+	if (anp_tcp_oow_limited(sk))
+		ANP_TCP_INC(sk, ACK_SKIPPED_PAWS);
+	else
+		anp_tcp_send_ack(sk);
+	return false;
+}
+
+/*
+ * RFC 7323 4.3 (2): "If SEG.TSval >= TS.Recent and SEG.SEQ <=
+ * Last.ACK.sent then SEG.TSval is copied to TS.Recent"; Last.ACK.sent
+ * is the RCV.NXT our last ACK carried (rcv_wup).  A TS.Recent 24 days
+ * old is replaced whatever the TSval (5.5).
+ */
+static void anp_tcp_update_ts_recent(struct anp_tcp_sock *tp, u32 seq,
+				     const struct anp_tcp_opts *opts)
+{
+	time64_t now = ktime_get_seconds();
+
+	if (!(opts->present & ANP_TCP_OPT_TS) || anp_seq_after(seq, tp->rcv_wup))
+		return;
+	if ((s32)(opts->tsval - tp->ts_recent) >= 0 ||
+	    now >= tp->ts_recent_stamp + TCP_PAWS_24DAYS) {
+		tp->ts_recent = opts->tsval;
+		tp->ts_recent_stamp = now;
+	}
+}
+
 static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
@@ -780,9 +903,14 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	u32 seg_len = cb->end_seq - cb->seq;
 	s32 win = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
 	bool ack_now = false, zero_wnd;
+	struct anp_tcp_opts opts;
 
 	if (win < 0)
 		win = 0;
+	anp_tcp_opts_parse(th, &opts);
+	/* RFC 7323 3.2: timestamps count only when both SYNs had them. */
+	if (!tp->ts_ok)
+		opts.present &= ~ANP_TCP_OPT_TS;
 	/*
 	 * A retransmitted SYN, at IRS, before RCV.NXT: RFC 9293 3.10.7.4
 	 * answers an unacceptable segment, and in SYN-RECEIVED the answer
@@ -832,6 +960,10 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		goto discard;
 	}
 
+	/* RFC 7323 5.3: R1 (PAWS) comes before R2 (the sequence check). */
+	if (!anp_tcp_paws(sk, skb, &opts))
+		goto discard;
+
 	/*
 	 * First: sequence number (the four cases).  RFC 9293 3.10.7.4: "If
 	 * the RCV.WND is zero, no segments will be acceptable, but special
@@ -859,6 +991,12 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 		}
 		if (!(cb->flags & TCPHDR_RST)) {
 			ANP_TCP_INC(sk, OUT_OF_WINDOW);
+			/* Old data: what of it we had goes in a D-SACK. */
+			if (seg_len && anp_seq_before(cb->seq, tp->rcv_nxt))
+				anp_tcp_dsack(sk, cb->seq,
+					      anp_seq_before(cb->end_seq,
+							     tp->rcv_nxt) ?
+					      cb->end_seq : tp->rcv_nxt, false);
 			/* Data always gets its duplicate ACK; a pure ACK
 			 * only at the rate Linux allows (no ACK war).
 			 */
@@ -910,6 +1048,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	/* Fifth: "if the ACK bit is off, drop the segment". */
 	if (!(cb->flags & TCPHDR_ACK))
 		goto drop;
+	anp_tcp_update_ts_recent(tp, cb->seq, &opts);
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		/* SND.UNA < SEG.ACK =< SND.NXT, else <SEQ=SEG.ACK><RST>. */
@@ -941,7 +1080,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 			goto discard;
 		}
 		anp_tcp_set_state(sk, TCP_ESTABLISHED);
-		tp->snd_wnd = ntohs(th->window);
+		tp->snd_wnd = anp_tcp_seg_wnd(tp, th);
 		tp->max_snd_wnd = max(tp->max_snd_wnd, tp->snd_wnd);
 		tp->snd_wl1 = cb->seq;
 		tp->snd_wl2 = ack;
@@ -955,7 +1094,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	switch (anp_tcp_ack_check(ack, tp->snd_una, tp->snd_max,
 				  tp->max_snd_wnd)) {
 	case ANP_TCP_ACCEPT:
-		anp_tcp_ack(sk, skb);
+		anp_tcp_ack(sk, skb, &opts);
 		break;
 	case ANP_TCP_CHALLENGE:
 		/* RFC 5961 5.2 / RFC 9293: ACK of something not sent. */

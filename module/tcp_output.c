@@ -15,6 +15,7 @@
  * nothing in flight, the persist timer probes the window (RFC 9293
  * 3.8.6.1) and serves as the SWS override timer (RFC 1122 4.2.3.4).
  */
+#include <kunit/visibility.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -22,16 +23,14 @@
 
 #include "tcp.h"
 
-#define ANP_TCP_MSS_OPTLEN	4	/* RFC 9293 3.2: kind 2, length 4 */
-
 struct anp_tcp_hdr_args {
 	__be32 saddr, daddr;
 	__be16 sport, dport;
 	u32 seq, ack;
 	u8 flags;			/* TCPHDR_* */
-	u16 window;
-	u16 mss;			/* MSS option when non-zero (SYN) */
+	u16 window;			/* the field, scaled already */
 	u8 tos, ttl;
+	struct anp_tcp_opts opts;
 };
 
 /*
@@ -51,8 +50,7 @@ static int anp_tcp_xmit_raw(struct anp_net *an,
 		.tos = a->tos,
 		.ttl = a->ttl,
 	};
-	unsigned int hlen = sizeof(struct tcphdr) +
-			    (a->mss ? ANP_TCP_MSS_OPTLEN : 0);
+	unsigned int hlen = sizeof(struct tcphdr) + anp_tcp_opts_len(&a->opts);
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	int err;
@@ -75,14 +73,7 @@ static int anp_tcp_xmit_raw(struct anp_net *an,
 	th->doff = hlen / 4;
 	tcp_flag_byte(th) = a->flags;
 	th->window = htons(a->window);
-	if (a->mss) {
-		u8 *opt = (u8 *)(th + 1);
-
-		/* RFC 9293 3.2, 3.7.1: Maximum Segment Size option. */
-		opt[0] = TCPOPT_MSS;
-		opt[1] = TCPOLEN_MSS;
-		put_unaligned_be16(a->mss, opt + 2);
-	}
+	anp_tcp_opts_write((u8 *)(th + 1), &a->opts);
 	/* RFC 9293 3.1: the checksum covers a pseudo header too. */
 	th->check = csum_tcpudp_magic(a->saddr, a->daddr, skb->len,
 				      IPPROTO_TCP,
@@ -114,6 +105,7 @@ u32 anp_tcp_rcv_space(const struct sock *sk)
 	 */
 	return room > 0 ? room / 2 : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(anp_tcp_rcv_space);
 
 /*
  * The window to offer when cur is still open (RFC 1122 4.2.3.3:
@@ -131,19 +123,51 @@ u32 anp_tcp_new_window(const struct sock *sk, u32 cur)
 
 	return anp_tcp_rcv_wnd_select(min(anp_tcp_rcv_space(sk), clamp), cur,
 				      min(mss, clamp),
-				      READ_ONCE(sk->sk_rcvbuf) / 2);
+				      READ_ONCE(sk->sk_rcvbuf) / 2,
+				      U16_MAX << tp->rcv_wscale);
 }
 
-u32 anp_tcp_select_window(struct sock *sk)
+/*
+ * The window field of the next segment, and RCV.WND and its left edge
+ * remembered.  RFC 7323 2.2: a SYN's window is never scaled; after
+ * it, the field is the window shifted right by our scale, so the
+ * window is rounded up to a multiple of 1 << scale (Linux's
+ * __tcp_select_window(): rounding down could shrink it, RFC 9293
+ * 3.8.6.2.2), within the largest the field can carry.
+ */
+static u16 anp_tcp_select_window(struct sock *sk, bool syn)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	s32 cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
+	u8 ws = syn ? 0 : tp->rcv_wscale;
 	u32 win;
 
 	win = anp_tcp_new_window(sk, cur > 0 ? cur : 0);
+	win = min(ALIGN(win, 1U << ws), (u32)U16_MAX << ws);
 	tp->rcv_wnd = win;
 	tp->rcv_wup = tp->rcv_nxt;
-	return win;
+	return win >> ws;
+}
+
+/*
+ * RFC 2018 4: an ACK reports what the out-of-order queue holds, as
+ * many blocks as fit beside the timestamps; RFC 2883 4: a duplicate
+ * just received goes first (D-SACK), once.
+ */
+static void anp_tcp_sack_opts(struct anp_tcp_sock *tp, struct anp_tcp_opts *o)
+{
+	u8 room = tp->ts_ok ? ANP_TCP_MAX_SACKS - 1 : ANP_TCP_MAX_SACKS, n = 0;
+
+	if (!tp->sack_ok || (!tp->num_sacks && !tp->dsack))
+		return;
+	if (tp->dsack) {
+		o->sacks[n++] = tp->dsack_block;
+		tp->dsack = 0;
+	}
+	memcpy(&o->sacks[n], tp->sacks,
+	       min_t(u8, tp->num_sacks, room - n) * sizeof(tp->sacks[0]));
+	o->num_sacks = n + min_t(u8, tp->num_sacks, room - n);
+	o->present |= ANP_TCP_OPT_SACK;
 }
 
 static void anp_tcp_hdr_args(struct sock *sk, struct anp_tcp_hdr_args *a,
@@ -160,12 +184,51 @@ static void anp_tcp_hdr_args(struct sock *sk, struct anp_tcp_hdr_args *a,
 	a->flags = flags;
 	a->tos = tp->as.tos;
 	a->ttl = tp->as.ttl;
-	a->mss = 0;
-	a->window = (flags & TCPHDR_RST) ? 0 : anp_tcp_select_window(sk);
+	a->window = (flags & TCPHDR_RST) ? 0 :
+		    anp_tcp_select_window(sk, flags & TCPHDR_SYN);
+	memset(&a->opts, 0, sizeof(a->opts));
+	/*
+	 * RFC 7323 3.2: once on, "MUST be sent in every non-<RST>
+	 * segment"; on a reset it may go, and Linux sends it there too.
+	 * TSecr echoes TS.Recent (4.3).
+	 */
+	if (tp->ts_ok) {
+		a->opts.present |= ANP_TCP_OPT_TS;
+		a->opts.tsval = anp_tcp_ts_now(tp);
+		a->opts.tsecr = tp->ts_recent;
+	}
+	if ((flags & TCPHDR_ACK) && !(flags & (TCPHDR_SYN | TCPHDR_RST)))
+		anp_tcp_sack_opts(tp, &a->opts);
 	if (flags & TCPHDR_ACK) {
 		/* Every ACK we send answers what is owed (RFC 1122 4.2.3.2). */
 		tp->ack_pending = 0;
 		tp->segs_unacked = 0;
+	}
+}
+
+/*
+ * The options of our SYN: MSS (RFC 9293 3.7.1) and, on an active open,
+ * everything we can do (RFC 7323 window scale and timestamps, RFC 2018
+ * SACK-permitted; TSecr 0, RFC 7323 3.2); on a SYN,ACK only what the
+ * peer's SYN offered (anp_tcp_init_conn() took that).
+ */
+static void anp_tcp_syn_opts(struct sock *sk, struct anp_tcp_opts *o)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	bool active = sk->sk_state == TCP_SYN_SENT;
+
+	o->present |= ANP_TCP_OPT_MSS;
+	o->mss = tp->advmss;
+	if (active || tp->ts_ok) {
+		o->present |= ANP_TCP_OPT_TS;
+		o->tsval = anp_tcp_ts_now(tp);
+		o->tsecr = active ? 0 : tp->ts_recent;
+	}
+	if (active || tp->sack_ok)
+		o->present |= ANP_TCP_OPT_SACK_OK;
+	if (active || tp->wscale_ok) {
+		o->present |= ANP_TCP_OPT_WSCALE;
+		o->wscale = tp->rcv_wscale;
 	}
 }
 
@@ -182,7 +245,7 @@ int anp_tcp_transmit(struct sock *sk, struct sk_buff *skb, bool rtx)
 		flags |= TCPHDR_ACK;
 	anp_tcp_hdr_args(sk, &a, cb->seq, flags);
 	if (flags & TCPHDR_SYN)
-		a.mss = tp->advmss;
+		anp_tcp_syn_opts(sk, &a.opts);
 	cb->tx_us = tcp_clock_us();
 	tp->segs_out++;
 	if (skb->len) {

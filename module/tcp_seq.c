@@ -50,6 +50,16 @@ u32 anp_tcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_tcp_isn);
 
+/* RFC 7323 7.1: a key of its own, so the offset says nothing of the ISN. */
+static siphash_aligned_key_t anp_tcp_ts_secret;
+
+u32 anp_tcp_ts_off(__be32 saddr, __be32 daddr)
+{
+	net_get_random_once(&anp_tcp_ts_secret, sizeof(anp_tcp_ts_secret));
+	return siphash_2u32((__force u32)saddr, (__force u32)daddr,
+			    &anp_tcp_ts_secret);
+}
+
 /* RCV.NXT =< seq < RCV.NXT + RCV.WND, modulo 2^32; false for wnd 0. */
 static bool anp_tcp_in_window(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
 {
@@ -157,14 +167,16 @@ EXPORT_SYMBOL_IF_KUNIT(anp_tcp_send_ok);
  * with Fr = 1/2 (free is RCV.BUFF - RCV.USER, cur is RCV.WND); then
  * offer all the free space.  The window never shrinks (RFC 9293
  * 3.8.6.2.2: "a TCP receiver SHOULD NOT shrink the window") and fits
- * the 16-bit window field (RFC 9293 3.1; no window scaling yet).
+ * the 16-bit window field shifted by the window scale (RFC 9293 3.1,
+ * RFC 7323 2.3): max_wnd.
  */
-u32 anp_tcp_rcv_wnd_select(u32 free, u32 cur, u32 mss, u32 rcv_buf)
+u32 anp_tcp_rcv_wnd_select(u32 free, u32 cur, u32 mss, u32 rcv_buf,
+			   u32 max_wnd)
 {
 	u32 step = min(rcv_buf / 2, mss);
 
 	if (free <= cur || free - cur < step)
 		return cur;
-	return max(cur, min(free, 65535U));
+	return max(cur, min(free, max_wnd));
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_tcp_rcv_wnd_select);

@@ -210,6 +210,21 @@ t_capture_checksums()
 		grep -qE '^(0|False)[[:space:]]+1460$' <<< "$syn"
 	expect "the ANP host's SYN-ACK carries MSS 1460" \
 		grep -qE '^(1|True)[[:space:]]+1460$' <<< "$syn"
+	# RFC 7323 2, 3.2 and RFC 2018 2: Linux offers window scaling,
+	# timestamps and SACK, and so does the ANP host, on its SYN and (as
+	# an answer to Linux's SYN) its SYN-ACK.
+	n=$(tshark_fields "$cap" "tcp.flags.syn == 1 && ip.src == $HOST && tcp.options.sack_perm && tcp.options.timestamp.tsval && tcp.options.wscale.shift" \
+		-e frame.number | wc -l)
+	expect_eq "ANP SYNs and SYN-ACKs with SACK-permitted, timestamps and window scale" "$n" 6
+	# RFC 7323 3.2: once on, timestamps are on every segment but resets.
+	n=$(tshark_fields "$cap" "ip.src == $HOST && tcp.flags.reset == 0 && !tcp.options.timestamp.tsval" \
+		-e frame.number | wc -l)
+	expect_eq "ANP segments without timestamps" "$n" 0
+	# After the SYN, TSecr echoes the peer's TSval (RFC 7323 4.3), never
+	# the 0 of a SYN that has nothing to echo.
+	n=$(tshark_fields "$cap" "ip.src == $HOST && tcp.flags.syn == 0 && tcp.options.timestamp.tsecr == 0" \
+		-e frame.number | wc -l)
+	expect_eq "ANP segments after the SYN echoing TSecr 0" "$n" 0
 }
 
 t_anpctl_sockets()

@@ -1539,6 +1539,39 @@ TCP_CASE(t_tcp_info, "tcp-info",
 	      small[0] == 1, V(v, "TCP_INFO into 8 bytes"));
 }
 
+TCP_CASE(t_tcp_options, "tcp-options",
+	 "RFC 7323 timestamps and window scale and RFC 2018 SACK on by default: "
+	 "TCP_INFO's tcpi_options on both ends, both window scales non-zero "
+	 "and paired",
+	 "", "")
+{
+	conn c = establish(v);
+	auto d = pattern(100000, 9);
+
+	// Data both ways first: every segment after the SYNs carries the
+	// timestamps, and a window above 65535 only fits scaled.
+	send_all(c.t.get(), d.data(), d.size());
+	recv_n(c.p.get(), d.size());
+	send_all(c.p.get(), d.data(), d.size());
+	recv_n(c.t.get(), d.size());
+	for (int fd : { c.t.get(), c.p.get() }) {
+		struct tcp_info ti = get_info(fd);
+		const char *end = fd == c.t.get() ? "tested end" : "peer end";
+		unsigned int want = TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE;
+
+		CHECK((ti.tcpi_options & want) == want,
+		      V(v, std::string(end) + ": tcpi_options " + std::to_string(ti.tcpi_options)));
+		CHECK(ti.tcpi_snd_wscale > 0 && ti.tcpi_rcv_wscale > 0,
+		      V(v, std::string(end) + ": window scales " +
+			std::to_string(ti.tcpi_snd_wscale) + "/" + std::to_string(ti.tcpi_rcv_wscale)));
+	}
+	// Each end's send scale is the other's receive scale.
+	struct tcp_info a = get_info(c.t.get()), b = get_info(c.p.get());
+
+	CHECK(a.tcpi_snd_wscale == b.tcpi_rcv_wscale && a.tcpi_rcv_wscale == b.tcpi_snd_wscale,
+	      V(v, "window scales do not pair up"));
+}
+
 // ---- poll and epoll -------------------------------------------------
 
 TCP_CASE(t_tcp_poll_states, "tcp-poll-states",

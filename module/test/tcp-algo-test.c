@@ -5,7 +5,8 @@
  * arithmetic at the wrap, ISNs (RFC 6528), acceptability (RFC 9293
  * 3.10.7.4), RFC 5961 verdicts, Nagle and silly-window decisions
  * (RFC 1122 4.2.3.3, 4.2.3.4), the RFC 6298
- * estimator, NewReno (RFC 5681, 6582, 6928) and the out-of-order queue.
+ * estimator, NewReno (RFC 5681, 6582, 6928), the out-of-order queue
+ * and the options (RFC 9293 3.2, RFC 7323, RFC 2018).
  *
  * None of it needs a host: every function is a function of its
  * arguments or of a state struct the test owns.
@@ -291,31 +292,41 @@ static void send_ok_clauses(struct kunit *test)
 
 /* ---- receiver: RFC 1122 4.2.3.3 ------------------------------------- */
 
+/* No window scale: the field's 65535 is the cap. */
+static u32 rcv_wnd16(u32 free, u32 cur, u32 mss, u32 rcv_buf)
+{
+	return anp_tcp_rcv_wnd_select(free, cur, mss, rcv_buf, 65535U);
+}
+
 static void rcv_wnd_cases(struct kunit *test)
 {
 	/* mss 1460, rcv_buf 64 KiB: the step is min(32768, 1460) = 1460. */
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(1459, 0, 1460, 65536), 0U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(1460, 0, 1460, 65536),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(1459, 0, 1460, 65536), 0U);
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(1460, 0, 1460, 65536),
 			1460U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(11459, 10000, 1460, 65536),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(11459, 10000, 1460, 65536),
 			10000U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(11460, 10000, 1460, 65536),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(11460, 10000, 1460, 65536),
 			11460U);
 	/* Less free space than the open window: never shrink. */
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(5000, 10000, 1460, 65536),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(5000, 10000, 1460, 65536),
 			10000U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(0, 10000, 1460, 65536),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(0, 10000, 1460, 65536),
 			10000U);
 	/* The 16-bit window field. */
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(200000, 0, 1460, 262144),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(200000, 0, 1460, 262144),
 			65535U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(200000, 65535, 1460,
-						     262144), 65535U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(70000, 65000, 1460,
-						     262144), 65535U);
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(200000, 65535, 1460, 262144), 65535U);
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(70000, 65000, 1460, 262144), 65535U);
+	/* RFC 7323 2.3: scaled by 7, the field's 65535 means 8388480. */
+	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(200000, 0, 1460, 262144,
+						     65535U << 7), 200000U);
+	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(9000000, 0, 1460,
+						     18000000, 65535U << 7),
+			65535U << 7);
 	/* A small buffer: the step is half of it (2000 / 2 = 1000). */
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(999, 0, 1460, 2000), 0U);
-	KUNIT_EXPECT_EQ(test, anp_tcp_rcv_wnd_select(1000, 0, 1460, 2000),
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(999, 0, 1460, 2000), 0U);
+	KUNIT_EXPECT_EQ(test, rcv_wnd16(1000, 0, 1460, 2000),
 			1000U);
 }
 
@@ -336,7 +347,7 @@ static void rcv_wnd_sweep(struct kunit *test)
 		used = min(buf, used + cur);
 		cur = 0;
 		used -= min(used, (i * 37) % 3001);
-		w = anp_tcp_rcv_wnd_select(buf - used, cur, mss, buf);
+		w = rcv_wnd16(buf - used, cur, mss, buf);
 		if (w < cur || (w != cur && w - cur < step && w != 65535))
 			bad++;
 		cur = w;
@@ -346,7 +357,7 @@ static void rcv_wnd_sweep(struct kunit *test)
 	for (i = 0, cur = 3000, used = 0; i < 2000; i++) {
 		u32 free = (i * 113) % 70000, w;
 
-		w = anp_tcp_rcv_wnd_select(free, cur, mss, buf);
+		w = rcv_wnd16(free, cur, mss, buf);
 		if (w < cur || (w != cur && w - cur < step && w != 65535))
 			bad++;
 		if (w != cur && w != min(free, 65535U))
@@ -1299,5 +1310,206 @@ static struct kunit_suite anp_tcp_ofo_suite = {
 	.test_cases = anp_tcp_ofo_cases,
 };
 
+/* ---- options (RFC 9293 3.2, RFC 7323, RFC 2018) --------------------- */
+
+/* A header with the option bytes opt (len a multiple of 4) after it. */
+static struct tcphdr *opts_hdr(struct kunit *test, bool syn, const u8 *opt,
+			       unsigned int len)
+{
+	struct tcphdr *th = kunit_kzalloc(test, sizeof(*th) + len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, th);
+	th->doff = (sizeof(*th) + len) / 4;
+	th->syn = syn;
+	memcpy(th + 1, opt, len);
+	return th;
+}
+
+/* What Linux 6.1 puts on a SYN: MSS, SACK-permitted + TS, NOP + WS 7. */
+static void opts_parse_linux_syn(struct kunit *test)
+{
+	static const u8 syn[] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34,
+		0, 0, 0, 0, 1, 3, 3, 7,
+	};
+	struct anp_tcp_opts o;
+
+	anp_tcp_opts_parse(opts_hdr(test, true, syn, sizeof(syn)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, ANP_TCP_OPT_MSS | ANP_TCP_OPT_SACK_OK |
+			ANP_TCP_OPT_TS | ANP_TCP_OPT_WSCALE);
+	KUNIT_EXPECT_EQ(test, o.mss, 1460);
+	KUNIT_EXPECT_EQ(test, o.tsval, 0x1234U);
+	KUNIT_EXPECT_EQ(test, o.tsecr, 0U);
+	KUNIT_EXPECT_EQ(test, o.wscale, 7);
+	/* The same options without SYN: only the timestamps count. */
+	anp_tcp_opts_parse(opts_hdr(test, false, syn, sizeof(syn)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, ANP_TCP_OPT_TS);
+}
+
+static void opts_parse_bad(struct kunit *test)
+{
+	/* RFC 7323 2.3: a shift over 14 is taken as 14. */
+	static const u8 ws15[] = { 1, 3, 3, 15 };
+	/* A length running past the header ends the parse. */
+	static const u8 past[] = { 2, 4, 0x05, 0xb4, 8, 12, 0, 0 };
+	/* Length 0 and 1 are impossible (RFC 9293 3.1): stop. */
+	static const u8 zero[] = { 4, 0, 2, 4, 0x05, 0xb4, 0, 0 };
+	/* Wrong lengths for a known kind are skipped, not believed. */
+	static const u8 wrong[] = { 2, 3, 0, 8, 6, 1, 2, 3, 4, 4, 2, 0 };
+	/* EOL ends the list even when bytes follow. */
+	static const u8 eol[] = { 0, 0, 2, 4, 0x05, 0xb4, 0, 0 };
+	/* SACK: 2 + 8n bytes only. */
+	static const u8 sack_odd[] = { 1, 1, 5, 6, 0, 0, 0, 1, 0, 0, 0, 2 };
+	struct anp_tcp_opts o;
+
+	anp_tcp_opts_parse(opts_hdr(test, true, ws15, sizeof(ws15)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, ANP_TCP_OPT_WSCALE);
+	KUNIT_EXPECT_EQ(test, o.wscale, ANP_TCP_MAX_WSCALE);
+	anp_tcp_opts_parse(opts_hdr(test, true, past, sizeof(past)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, ANP_TCP_OPT_MSS);
+	KUNIT_EXPECT_EQ(test, o.mss, 1460);
+	anp_tcp_opts_parse(opts_hdr(test, true, zero, sizeof(zero)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, 0);
+	anp_tcp_opts_parse(opts_hdr(test, true, wrong, sizeof(wrong)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, ANP_TCP_OPT_SACK_OK);
+	anp_tcp_opts_parse(opts_hdr(test, true, eol, sizeof(eol)), &o);
+	KUNIT_EXPECT_EQ(test, o.present, 0);
+	anp_tcp_opts_parse(opts_hdr(test, false, sack_odd, sizeof(sack_odd)),
+			   &o);
+	KUNIT_EXPECT_EQ(test, o.present, 0);
+}
+
+/* What we write parses back to itself, in Linux's layout. */
+static void opts_write_roundtrip(struct kunit *test)
+{
+	static const u8 linux_syn[] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 9,
+		0, 0, 0, 0, 1, 3, 3, 2,
+	};
+	struct anp_tcp_opts w = {
+		.present = ANP_TCP_OPT_MSS | ANP_TCP_OPT_SACK_OK |
+			   ANP_TCP_OPT_TS | ANP_TCP_OPT_WSCALE,
+		.mss = 1460, .wscale = 2, .tsval = 9,
+	}, r;
+	u8 buf[40];
+	struct tcphdr *th;
+	unsigned int len;
+
+	len = anp_tcp_opts_len(&w);
+	KUNIT_ASSERT_EQ(test, len, sizeof(linux_syn));
+	anp_tcp_opts_write(buf, &w);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, linux_syn, len), 0);
+
+	/* Timestamps and three SACK blocks: all 40 bytes. */
+	w = (struct anp_tcp_opts){
+		.present = ANP_TCP_OPT_TS | ANP_TCP_OPT_SACK,
+		.tsval = 0xfffffff0U, .tsecr = 77, .num_sacks = 3,
+		.sacks = { { 100, 200 }, { 0xfffffff0U, 5 }, { 300, 301 } },
+	};
+	len = anp_tcp_opts_len(&w);
+	KUNIT_ASSERT_EQ(test, len, 40U);
+	anp_tcp_opts_write(buf, &w);
+	th = opts_hdr(test, false, buf, len);
+	anp_tcp_opts_parse(th, &r);
+	KUNIT_EXPECT_EQ(test, r.present, ANP_TCP_OPT_TS | ANP_TCP_OPT_SACK);
+	KUNIT_EXPECT_EQ(test, r.tsval, w.tsval);
+	KUNIT_EXPECT_EQ(test, r.tsecr, w.tsecr);
+	KUNIT_EXPECT_EQ(test, r.num_sacks, 3);
+	KUNIT_EXPECT_EQ(test, memcmp(r.sacks, w.sacks, 3 * sizeof(w.sacks[0])),
+			0);
+
+	/* SACK-permitted alone: NOP, NOP, 4, 2; nothing: no bytes. */
+	w = (struct anp_tcp_opts){ .present = ANP_TCP_OPT_SACK_OK };
+	KUNIT_ASSERT_EQ(test, anp_tcp_opts_len(&w), 4U);
+	anp_tcp_opts_write(buf, &w);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "\x01\x01\x04\x02", 4), 0);
+	w = (struct anp_tcp_opts){};
+	KUNIT_EXPECT_EQ(test, anp_tcp_opts_len(&w), 0U);
+}
+
+/* RFC 7323 5.3 R1 and 5.5. */
+static void opts_paws(struct kunit *test)
+{
+	const time64_t t = 1000000;
+
+	KUNIT_EXPECT_TRUE(test, anp_tcp_paws_ok(1000, t, 1000, t));
+	KUNIT_EXPECT_TRUE(test, anp_tcp_paws_ok(1000, t, 1001, t));
+	/* One tick older is tolerated (TCP_PAWS_WINDOW), two are not. */
+	KUNIT_EXPECT_TRUE(test, anp_tcp_paws_ok(1000, t, 999, t));
+	KUNIT_EXPECT_FALSE(test, anp_tcp_paws_ok(1000, t, 998, t));
+	/* Modulo 2^32: just before the wrap is older than just after. */
+	KUNIT_EXPECT_FALSE(test, anp_tcp_paws_ok(5, t, 0xfffffff0U, t));
+	KUNIT_EXPECT_TRUE(test, anp_tcp_paws_ok(0xfffffff0U, t, 5, t));
+	/* TS.Recent 24 days old is no longer trusted. */
+	KUNIT_EXPECT_FALSE(test, anp_tcp_paws_ok(1000, t, 998,
+						 t + TCP_PAWS_24DAYS - 1));
+	KUNIT_EXPECT_TRUE(test, anp_tcp_paws_ok(1000, t, 998,
+						t + TCP_PAWS_24DAYS));
+	/* Never set. */
+	KUNIT_EXPECT_TRUE(test, anp_tcp_paws_ok(0, t, 0x90000000U, t));
+}
+
+/* RFC 2018 4: the newest block first, merged, at most four. */
+static void opts_sack_blocks(struct kunit *test)
+{
+	struct anp_tcp_sack_block b[ANP_TCP_MAX_SACKS];
+	u8 n = 0;
+
+	anp_tcp_sack_note(b, &n, 2000, 3000);
+	anp_tcp_sack_note(b, &n, 5000, 6000);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, b[0].start, 5000U);
+	KUNIT_EXPECT_EQ(test, b[1].start, 2000U);
+	/* Extending the older block brings it to the front. */
+	anp_tcp_sack_note(b, &n, 3000, 4000);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, b[0].start, 2000U);
+	KUNIT_EXPECT_EQ(test, b[0].end, 4000U);
+	KUNIT_EXPECT_EQ(test, b[1].start, 5000U);
+	/* Filling the hole between them merges both. */
+	anp_tcp_sack_note(b, &n, 4000, 5000);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, b[0].start, 2000U);
+	KUNIT_EXPECT_EQ(test, b[0].end, 6000U);
+	/* Five islands: the oldest is forgotten. */
+	anp_tcp_sack_note(b, &n, 7000, 7100);
+	anp_tcp_sack_note(b, &n, 8000, 8100);
+	anp_tcp_sack_note(b, &n, 9000, 9100);
+	anp_tcp_sack_note(b, &n, 10000, 10100);
+	KUNIT_ASSERT_EQ(test, n, ANP_TCP_MAX_SACKS);
+	KUNIT_EXPECT_EQ(test, b[0].start, 10000U);
+	KUNIT_EXPECT_EQ(test, b[3].start, 7000U);
+	/* RCV.NXT reaches the first two islands. */
+	anp_tcp_sack_clean(b, &n, 8100);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, b[0].start, 10000U);
+	KUNIT_EXPECT_EQ(test, b[1].start, 9000U);
+	/* Across the wrap. */
+	n = 0;
+	anp_tcp_sack_note(b, &n, 0xfffffff0U, 0x10);
+	anp_tcp_sack_note(b, &n, 0x10, 0x20);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, b[0].start, 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, b[0].end, 0x20U);
+	anp_tcp_sack_clean(b, &n, 0xffffffe0U);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	anp_tcp_sack_clean(b, &n, 0x20);
+	KUNIT_EXPECT_EQ(test, n, 0);
+}
+
+static struct kunit_case anp_tcp_opts_cases[] = {
+	KUNIT_CASE(opts_parse_linux_syn),
+	KUNIT_CASE(opts_parse_bad),
+	KUNIT_CASE(opts_write_roundtrip),
+	KUNIT_CASE(opts_paws),
+	KUNIT_CASE(opts_sack_blocks),
+	{}
+};
+
+static struct kunit_suite anp_tcp_opts_suite = {
+	.name = "anp-tcp-opts",
+	.test_cases = anp_tcp_opts_cases,
+};
+
 kunit_test_suites(&anp_tcp_seq_suite, &anp_tcp_rto_suite, &anp_tcp_cong_suite,
-		  &anp_tcp_ofo_suite);
+		  &anp_tcp_ofo_suite, &anp_tcp_opts_suite);

@@ -38,6 +38,7 @@
 #define PISS		1000		/* the peer's initial sequence number */
 #define PWIN		65535		/* the window the peer offers */
 #define PMSS		1460
+#define PTS		0x10000		/* the peer's first TSval */
 /* Our window: the receive buffer's half, capped (no window scaling). */
 #define HWIN		65535
 /* A timer pushed this far never fires during a test. */
@@ -76,6 +77,8 @@ struct tt_conn {
 	u32 iss;			/* the host's ISS */
 	u32 pnxt;			/* the peer's next sequence number */
 	u32 hnxt;			/* the host's next sequence number */
+	struct anp_tcp_opts popts;	/* options on tt_peer()'s segments */
+	struct anp_tcp_opts hsyn;	/* the options of our SYN (SYN,ACK) */
 };
 
 /* A segment the peer sends. */
@@ -87,6 +90,7 @@ struct tt_seg {
 	u16 mss;			/* MSS option when non-zero */
 	u32 len;			/* payload: tt_byte() of its seq */
 	bool bad_csum;
+	struct anp_tcp_opts opts;	/* other options (the MSS from mss) */
 };
 
 /* A segment the host sent. */
@@ -96,6 +100,7 @@ struct tt_out {
 	u32 ack;
 	u16 win;
 	int mss;			/* -1: no MSS option */
+	struct anp_tcp_opts opts;	/* every option, as parsed */
 	u16 sport;
 	u16 dport;
 	u32 len;
@@ -293,13 +298,20 @@ static void tt_read_expect(struct tt_fix *f, struct tt_conn *c, u32 from,
 static void tt_send(struct tt_fix *f, const struct tt_conn *c,
 		    const struct tt_seg *s)
 {
-	unsigned int hlen = sizeof(struct tcphdr) + (s->mss ? 4 : 0);
 	struct anp_test_ip_spec spec = {
 		.saddr = PEER, .daddr = HOST, .protocol = IPPROTO_TCP,
 	};
+	struct anp_tcp_opts opts = s->opts;
+	unsigned int hlen;
 	struct tcphdr *th;
 	u8 *buf;
 	u32 i;
+
+	if (s->mss) {
+		opts.present |= ANP_TCP_OPT_MSS;
+		opts.mss = s->mss;
+	}
+	hlen = sizeof(struct tcphdr) + anp_tcp_opts_len(&opts);
 
 	buf = kunit_kzalloc(f->test, hlen + s->len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(f->test, buf);
@@ -311,13 +323,7 @@ static void tt_send(struct tt_fix *f, const struct tt_conn *c,
 	th->doff = hlen / 4;
 	tcp_flag_byte(th) = s->flags;
 	th->window = htons(s->win);
-	if (s->mss) {
-		u8 *opt = (u8 *)(th + 1);
-
-		opt[0] = TCPOPT_MSS;
-		opt[1] = TCPOLEN_MSS;
-		put_unaligned_be16(s->mss, opt + 2);
-	}
+	anp_tcp_opts_write((u8 *)(th + 1), &opts);
 	for (i = 0; i < s->len; i++)
 		buf[hlen + i] = tt_byte(s->seq + i);
 	th->check = csum_tcpudp_magic(PEER, HOST, hlen + s->len, IPPROTO_TCP,
@@ -338,7 +344,7 @@ static bool tt_pop(struct tt_fix *f, struct tt_out *o, int line)
 	const struct tcphdr *th;
 	struct sk_buff *skb;
 	unsigned int tlen;
-	const u8 *p, *end;
+	const u8 *end;
 	bool ok = false;
 
 	memset(o, 0, sizeof(*o));
@@ -374,19 +380,10 @@ static bool tt_pop(struct tt_fix *f, struct tt_out *o, int line)
 	o->win = ntohs(th->window);
 	o->sport = ntohs(th->source);
 	o->dport = ntohs(th->dest);
-	p = (const u8 *)(th + 1);
 	end = (const u8 *)th + th->doff * 4;
-	while (p < end && *p != TCPOPT_EOL) {
-		if (*p == TCPOPT_NOP) {
-			p++;
-			continue;
-		}
-		if (end - p < 2 || p[1] < 2)
-			break;
-		if (*p == TCPOPT_MSS && p[1] == TCPOLEN_MSS)
-			o->mss = get_unaligned_be16(p + 2);
-		p += p[1];
-	}
+	anp_tcp_opts_parse(th, &o->opts);
+	if (o->opts.present & ANP_TCP_OPT_MSS)
+		o->mss = o->opts.mss;
 	o->len = tlen - th->doff * 4;
 	for (o->bad = 0; o->bad < o->len; o->bad++)
 		if (end[o->bad] != tt_byte(o->seq + o->bad))
@@ -455,7 +452,7 @@ static void tt_peer(struct tt_fix *f, struct tt_conn *c, u8 flags, u32 len)
 {
 	struct tt_seg s = {
 		.flags = flags, .seq = c->pnxt, .ack = c->hnxt, .win = PWIN,
-		.len = len,
+		.len = len, .opts = c->popts,
 	};
 
 	tt_send(f, c, &s);
@@ -477,22 +474,27 @@ static struct sock *tt_child(struct socket *lsock)
 
 /*
  * A passive open on HPORT (RFC 9293 3.5 figure 6), checked step by
- * step; the final ACK offers final_win.  c: the accepted connection.
+ * step; the peer's SYN carries the MSS option and opts, its final ACK
+ * (and every tt_peer() segment after) c->popts, and offers final_win.
+ * c: the accepted connection; o: our SYN,ACK.
  */
-static void tt_passive_on(struct tt_fix *f, struct tt_conn *c,
-			  struct socket *lsock, u16 final_win, int hwin)
+static void tt_passive_opts(struct tt_fix *f, struct tt_conn *c,
+			    struct socket *lsock, u16 final_win, int hwin,
+			    const struct anp_tcp_opts *opts, struct tt_out *o)
 {
 	struct kunit *test = f->test;
 	struct tt_seg syn = {
 		.flags = F_SYN, .seq = PISS, .win = PWIN, .mss = PMSS,
+		.opts = *opts,
 	};
+	struct anp_tcp_opts popts = c->popts;
 	struct socket *nsock;
-	struct tt_out o;
 	struct sock *child;
 
 	memset(c, 0, sizeof(*c));
 	c->lport = HPORT;
 	c->pport = PPORT;
+	c->popts = popts;
 	tt_send(f, c, &syn);
 	child = tt_child(lsock);
 	KUNIT_ASSERT_NOT_NULL(test, child);
@@ -500,9 +502,10 @@ static void tt_passive_on(struct tt_fix *f, struct tt_conn *c,
 	tt_hold(f);
 	KUNIT_ASSERT_TRUE(test, tt_expect(f, c, __LINE__, F_SYN | F_ACK,
 					  anp_tcp_sk(child)->iss, PISS + 1,
-					  hwin, 0, &o));
-	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
-	c->iss = o.seq;
+					  hwin, 0, o));
+	KUNIT_EXPECT_EQ(test, o->mss, PMSS);
+	c->hsyn = o->opts;
+	c->iss = o->seq;
 	c->pnxt = PISS + 1;
 	c->hnxt = c->iss + 1;
 	syn.flags = F_ACK;
@@ -510,6 +513,7 @@ static void tt_passive_on(struct tt_fix *f, struct tt_conn *c,
 	syn.ack = c->hnxt;
 	syn.win = final_win;
 	syn.mss = 0;
+	syn.opts = c->popts;
 	tt_send(f, c, &syn);
 	TT_NONE(f);
 	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
@@ -520,6 +524,19 @@ static void tt_passive_on(struct tt_fix *f, struct tt_conn *c,
 	c->tp = anp_tcp_sk(c->sk);
 	KUNIT_EXPECT_PTR_EQ(test, c->sk, child);
 	TT_STATE(f, c, TCP_ESTABLISHED);
+}
+
+/* The same with a SYN that has no other option than the MSS. */
+static void tt_passive_on(struct tt_fix *f, struct tt_conn *c,
+			  struct socket *lsock, u16 final_win, int hwin)
+{
+	struct anp_tcp_opts none = {};
+	struct tt_out o;
+
+	c->popts = none;
+	tt_passive_opts(f, c, lsock, final_win, hwin, &none, &o);
+	/* RFC 7323 3.2, 2.2, RFC 2018 2: nothing the SYN did not offer. */
+	KUNIT_EXPECT_EQ(f->test, o.opts.present, ANP_TCP_OPT_MSS);
 }
 
 static void tt_passive(struct tt_fix *f, struct tt_conn *c, u16 final_win)
@@ -554,6 +571,7 @@ static void tt_connect(struct tt_fix *f, struct tt_conn *c,
 	KUNIT_ASSERT_TRUE(test, tt_expect(f, c, __LINE__, F_SYN, c->tp->iss, 0,
 					  HWIN, 0, &o));
 	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
+	c->hsyn = o.opts;
 	c->iss = o.seq;
 	c->hnxt = c->iss + 1;
 }
@@ -1941,6 +1959,46 @@ static void tt_test_timewait_syn_listener(struct kunit *test)
 }
 
 /*
+ * RFC 6191 2: with timestamps, a SYN below RCV.NXT still opens a new
+ * incarnation when its TSval is above TS.Recent; one with an old TSval
+ * is answered with an ACK and the TIME-WAIT stays.
+ */
+static void tt_test_timewait_syn_ts(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct anp_tcp_opts syn = { .present = ANP_TCP_OPT_TS, .tsval = PTS };
+	struct tt_seg s = { .flags = F_SYN, .win = PWIN, .mss = PMSS };
+	struct tt_conn c = {
+		.popts = { .present = ANP_TCP_OPT_TS, .tsval = PTS + 10 },
+	};
+	struct socket *lsock;
+	struct sock *child;
+	struct tt_out o;
+
+	lsock = tt_listener(f, HPORT, 4);
+	tt_passive_opts(f, &c, lsock, PWIN, HWIN, &syn, &o);
+	tt_to_timewait(f, &c);
+	anp_test_mib_snap(f->ctx);
+	s.seq = c.pnxt - 1000;
+	s.opts = c.popts;
+	tt_send(f, &c, &s);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	TT_STATE(f, &c, TCP_TIME_WAIT);
+	s.opts.tsval = PTS + 11;
+	tt_send(f, &c, &s);
+	TT_STATE(f, &c, TCP_CLOSE);
+	child = tt_child(lsock);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	tt_watch(f, child);
+	tt_hold(f);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
+					  anp_tcp_sk(child)->iss, s.seq + 1,
+					  HWIN, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.opts.tsecr, PTS + 11);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TW_RECYCLED), 1);
+}
+
+/*
  * Linux 6.1 tcp_mtu_to_mss(): the send MSS is at least
  * tcp_min_snd_mss (48, CVE-2019-11479): a peer announcing MSS 1 gets
  * 48-byte segments, not 1-byte ones.
@@ -2214,6 +2272,7 @@ static struct kunit_case tt_close_cases[] = {
 	KUNIT_CASE(tt_test_close_simultaneous),
 	KUNIT_CASE(tt_test_timewait_syn_no_listener),
 	KUNIT_CASE(tt_test_timewait_syn_listener),
+	KUNIT_CASE(tt_test_timewait_syn_ts),
 	{}
 };
 
@@ -2924,6 +2983,297 @@ static void tt_test_notsent_lowat(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, test_bit(SOCK_NOSPACE, &c.sock->flags));
 }
 
+/* ---- options: RFC 7323 timestamps and window scale, RFC 2018 SACK -- */
+
+#define TT_OPT_ALL	(ANP_TCP_OPT_MSS | ANP_TCP_OPT_TS | \
+			 ANP_TCP_OPT_SACK_OK | ANP_TCP_OPT_WSCALE)
+
+/*
+ * An active open offers every option (TSecr 0, RFC 7323 3.2; a window
+ * scale that covers the largest SO_RCVBUF, 2.3); a SYN,ACK with all of
+ * them turns each on: SMSS loses the 12 bytes of timestamps, the ACK
+ * echoes the peer's TSval, windows are scaled both ways after the SYNs
+ * (2.2).
+ */
+static void tt_test_opts_active(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_seg s = {
+		.flags = F_SYN | F_ACK, .seq = PISS, .win = PWIN, .mss = PMSS,
+		.opts = {
+			.present = ANP_TCP_OPT_TS | ANP_TCP_OPT_SACK_OK |
+				   ANP_TCP_OPT_WSCALE,
+			.wscale = 7, .tsval = PTS,
+		},
+	};
+	struct sockaddr_anp sa;
+	struct tt_conn c;
+	struct tt_out o;
+
+	tt_connect(f, &c, &sa);
+	KUNIT_EXPECT_EQ(test, c.hsyn.present, TT_OPT_ALL);
+	KUNIT_EXPECT_EQ(test, c.hsyn.tsecr, 0U);
+	KUNIT_EXPECT_EQ(test, c.hsyn.wscale, c.tp->rcv_wscale);
+	KUNIT_EXPECT_GE(test, (u64)U16_MAX << c.hsyn.wscale,
+			(u64)READ_ONCE(sysctl_rmem_max));
+	KUNIT_EXPECT_LT(test, (u64)U16_MAX << c.hsyn.wscale,
+			2ULL * READ_ONCE(sysctl_rmem_max));
+	s.ack = c.hnxt;
+	s.opts.tsecr = c.hsyn.tsval;
+	tt_send(f, &c, &s);
+	c.pnxt = PISS + 1;
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	TT_STATE(f, &c, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, o.opts.present, ANP_TCP_OPT_TS);
+	KUNIT_EXPECT_EQ(test, o.opts.tsecr, PTS);
+	KUNIT_EXPECT_EQ(test, c.tp->mss, PMSS - TCPOLEN_TSTAMP_ALIGNED);
+	KUNIT_EXPECT_TRUE(test, c.tp->sack_ok);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wscale, 7);
+	KUNIT_EXPECT_EQ(test, (u32)o.win << c.tp->rcv_wscale, c.tp->rcv_wnd);
+	/* The SYN,ACK's window was taken as it is; the next one scaled. */
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, (u32)PWIN);
+	c.popts = (struct anp_tcp_opts){
+		.present = ANP_TCP_OPT_TS, .tsval = PTS + 1,
+		.tsecr = o.opts.tsval,
+	};
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, (u32)PWIN << 7);
+	KUNIT_EXPECT_EQ(test, c.tp->ts_recent, PTS + 1);
+}
+
+/*
+ * RFC 7323 5.3 R1 (PAWS): a segment whose TSval is older than
+ * TS.Recent is dropped and answered with an ACK (PAWSEstab), except a
+ * pure duplicate ACK reordered on the path (Linux's
+ * tcp_disordered_ack()) and a reset; TS.Recent follows the segments at
+ * Last.ACK.sent (4.3).
+ */
+static void tt_test_ts_paws(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct anp_tcp_opts syn = {
+		.present = ANP_TCP_OPT_TS | ANP_TCP_OPT_SACK_OK, .tsval = PTS,
+	};
+	struct tt_conn c = {
+		.popts = { .present = ANP_TCP_OPT_TS, .tsval = PTS + 10 },
+	};
+	struct tt_out o;
+
+	tt_passive_opts(f, &c, tt_listener(f, HPORT, 4), PWIN, HWIN, &syn,
+			&o);
+	/* RFC 7323 3.2: the SYN,ACK echoes the SYN's TSval. */
+	KUNIT_EXPECT_EQ(test, o.opts.present, ANP_TCP_OPT_MSS |
+			ANP_TCP_OPT_TS | ANP_TCP_OPT_SACK_OK);
+	KUNIT_EXPECT_EQ(test, o.opts.tsecr, PTS);
+	KUNIT_EXPECT_EQ(test, c.tp->ts_recent, PTS + 10);
+	anp_test_mib_snap(f->ctx);
+
+	c.popts.tsval = PTS + 20;
+	tt_peer(f, &c, F_ACK | F_PSH, 100);
+	c.pnxt += 100;
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.opts.tsecr, PTS + 20);
+
+	/*
+	 * A pure ACK, then an older copy of it (reordered on the path): the
+	 * copy changes nothing and is spared, and (an ACK) not answered.
+	 */
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	c.popts.tsval = PTS + 5;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PAWS_ESTAB), 0);
+	/* Old data: dropped, answered with what we had. */
+	tt_peer(f, &c, F_ACK | F_PSH, 100);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.opts.tsecr, PTS + 20);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PAWS_ESTAB), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_nxt, c.pnxt);
+	tt_read_expect(f, &c, PISS + 1, 100);
+	/* One tick older is within TCP_PAWS_WINDOW: taken. */
+	c.popts.tsval = PTS + 19;
+	tt_peer(f, &c, F_ACK | F_PSH, 100);
+	c.pnxt += 100;
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, -1, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->ts_recent, PTS + 20);
+	/* A reset passes whatever its TSval. */
+	c.popts.tsval = PTS;
+	tt_peer(f, &c, F_RST, 0);
+	TT_STATE(f, &c, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_PAWS_ESTAB), 1);
+}
+
+/*
+ * RFC 7323 4.1: the echoed TSval measures the RTT of a retransmitted
+ * segment too, which Karn's rule alone cannot (RFC 6298 3): the sample
+ * ends the backoff (5.7).
+ */
+static void tt_test_ts_rtt_retransmit(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct anp_tcp_opts syn = { .present = ANP_TCP_OPT_TS, .tsval = PTS };
+	struct tt_conn c = {
+		.popts = { .present = ANP_TCP_OPT_TS, .tsval = PTS },
+	};
+	struct tt_out o;
+
+	tt_passive_opts(f, &c, tt_listener(f, HPORT, 4), PWIN, HWIN, &syn,
+			&o);
+	c.popts.tsecr = o.opts.tsval;
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 100), 100);
+	tt_hold(f);
+	TT_DATA(f, &c, c.hnxt, 100);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK | F_PSH,
+					  c.hnxt, c.pnxt, -1, 100, &o));
+	KUNIT_EXPECT_EQ(test, c.tp->rtt.backoff, 1);
+	c.hnxt += 100;
+	c.popts.tsecr = o.opts.tsval;
+	tt_peer(f, &c, F_ACK, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_una, c.hnxt);
+	KUNIT_EXPECT_EQ(test, c.tp->rtt.backoff, 0);
+}
+
+/*
+ * RFC 2018 4: with SACK permitted, each ACK for out-of-order data
+ * reports the blocks held, the one with the segment that triggered it
+ * first, then the most recent others; the blocks go once RCV.NXT
+ * covers them; duplicates are reported in D-SACKs (RFC 2883).  No
+ * timestamps: four blocks would fit.
+ */
+static void tt_test_sack_blocks(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct anp_tcp_opts syn = { .present = ANP_TCP_OPT_SACK_OK };
+	struct tt_seg s = { .flags = F_ACK, .win = PWIN, .len = 100 };
+	struct tt_conn c = {};
+	struct tt_out o;
+	u32 p;
+
+	tt_passive_opts(f, &c, tt_listener(f, HPORT, 4), PWIN, HWIN, &syn,
+			&o);
+	KUNIT_EXPECT_EQ(test, o.opts.present,
+			ANP_TCP_OPT_MSS | ANP_TCP_OPT_SACK_OK);
+	p = c.pnxt;
+	s.ack = c.hnxt;
+
+	s.seq = p + 200;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt, p,
+					  -1, 0, &o));
+	KUNIT_ASSERT_EQ(test, o.opts.num_sacks, 1);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].start, p + 200);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].end, p + 300);
+
+	s.seq = p + 400;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt, p,
+					  -1, 0, &o));
+	KUNIT_ASSERT_EQ(test, o.opts.num_sacks, 2);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].start, p + 400);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[1].start, p + 200);
+
+	/*
+	 * RFC 2883 4 (example 4.2.3): a held segment again: a D-SACK for it
+	 * first, then the block that holds it, then the other.
+	 */
+	anp_test_mib_snap(f->ctx);
+	s.seq = p + 200;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt, p,
+					  -1, 0, &o));
+	KUNIT_ASSERT_EQ(test, o.opts.num_sacks, 3);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].start, p + 200);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].end, p + 300);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[1].start, p + 200);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[2].start, p + 400);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DSACK_OFO_SENT), 1);
+
+	/* The hole between them filled: one block. */
+	s.seq = p + 300;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt, p,
+					  -1, 0, &o));
+	KUNIT_ASSERT_EQ(test, o.opts.num_sacks, 1);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].start, p + 200);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].end, p + 500);
+
+	/* The first hole filled: a cumulative ACK, no block left. */
+	s.seq = p;
+	s.len = 200;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  p + 500, -1, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.opts.present, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->num_sacks, 0);
+	c.pnxt = p + 500;
+	tt_read_expect(f, &c, p, 500);
+
+	/*
+	 * RFC 2883 4.1: data below RCV.NXT again, all of it (example 4.1.1)
+	 * or in part: the D-SACK names what was a duplicate, and only the
+	 * next ACK carries it.
+	 */
+	s.seq = p + 100;
+	s.len = 100;
+	tt_send(f, &c, &s);
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	KUNIT_ASSERT_EQ(test, o.opts.num_sacks, 1);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].start, p + 100);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].end, p + 200);
+	s.seq = c.pnxt - 50;
+	tt_send(f, &c, &s);
+	c.pnxt += 50;
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	KUNIT_ASSERT_EQ(test, o.opts.num_sacks, 1);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].start, p + 450);
+	KUNIT_EXPECT_EQ(test, o.opts.sacks[0].end, p + 500);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DSACK_OLD_SENT), 2);
+	tt_peer(f, &c, F_ACK | F_PSH, 10);
+	c.pnxt += 10;
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	KUNIT_EXPECT_EQ(test, o.opts.present, 0);
+}
+
+/*
+ * RFC 7323 2: a SYN with a window scale gets ours back; the SYN,ACK's
+ * window is not scaled (2.2), every later one is, both ways: the
+ * peer's final ACK offers 100 << 7 bytes, and our window, over 65535
+ * with the default buffer, goes out shifted.
+ */
+static void tt_test_wscale(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct anp_tcp_opts syn = {
+		.present = ANP_TCP_OPT_WSCALE, .wscale = 7,
+	};
+	struct tt_conn c = {};
+	struct tt_out o;
+
+	tt_passive_opts(f, &c, tt_listener(f, HPORT, 4), 100, HWIN, &syn, &o);
+	KUNIT_EXPECT_EQ(test, o.opts.present,
+			ANP_TCP_OPT_MSS | ANP_TCP_OPT_WSCALE);
+	KUNIT_EXPECT_EQ(test, o.opts.wscale, c.tp->rcv_wscale);
+	KUNIT_EXPECT_GT(test, c.tp->rcv_wscale, 0);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_wnd, 100U << 7);
+	tt_peer(f, &c, F_ACK | F_PSH, 100);
+	c.pnxt += 100;
+	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_ACK, c.hnxt,
+					  c.pnxt, -1, 0, &o));
+	KUNIT_EXPECT_GT(test, c.tp->rcv_wnd, (u32)U16_MAX);
+	KUNIT_EXPECT_EQ(test, (u32)o.win << c.tp->rcv_wscale, c.tp->rcv_wnd);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_wnd,
+			ALIGN(anp_tcp_rcv_space(c.sk), 1U << c.tp->rcv_wscale));
+}
+
 static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_probe),
 	KUNIT_CASE(tt_test_keepalive_answered),
@@ -2941,6 +3291,11 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_defer_accept_data),
 	KUNIT_CASE(tt_test_defer_accept_expiry),
 	KUNIT_CASE(tt_test_notsent_lowat),
+	KUNIT_CASE(tt_test_opts_active),
+	KUNIT_CASE(tt_test_ts_paws),
+	KUNIT_CASE(tt_test_ts_rtt_retransmit),
+	KUNIT_CASE(tt_test_sack_blocks),
+	KUNIT_CASE(tt_test_wscale),
 	{}
 };
 
