@@ -16,8 +16,8 @@
  *    SYN we send (RFC 7323, RFC 2018); what both SYNs carried is on.
  *    Timestamps give RTT samples (also from retransmitted segments) and
  *    PAWS; our SACK blocks tell the peer what the out-of-order queue
- *    holds.  SACK blocks the peer sends are parsed but not yet used:
- *    our sender recovers with NewReno.  Our window scale covers the
+ *    holds; the blocks the peer sends drive our fast recovery (RFC
+ *    6675, tcp_sack.c).  Our window scale covers the
  *    largest window SO_RCVBUF may ask for (rmem_max), as Linux's.
  *  - RTO 200 ms .. 120 s, 1 s initially (tcp_algo.h); SYN retried 6
  *    times, SYN,ACK 5 times, data 15 times (Linux's defaults), then
@@ -290,6 +290,9 @@ static void anp_tcp_init_seq(struct anp_tcp_sock *tp)
 	tp->num_sacks = 0;
 	tp->ts_recent = 0;
 	tp->ts_recent_stamp = 0;
+	tp->pipe = 0;
+	tp->sacked_out = 0;
+	tp->lost_out = 0;
 }
 
 static void anp_tcp_destruct(struct sock *sk)
@@ -1447,6 +1450,8 @@ static void anp_tcp_get_info(struct sock *sk, struct tcp_info *info)
 	skb_queue_walk(&tp->rtx_q, skb)
 		unacked++;
 	info->tcpi_unacked = unacked;
+	info->tcpi_sacked = tp->sacked_out;
+	info->tcpi_lost = tp->lost_out;
 	info->tcpi_last_data_sent = jiffies_to_msecs(now - tp->last_data_sent);
 	info->tcpi_last_data_recv = jiffies_to_msecs(now - tp->last_data_recv);
 	info->tcpi_last_ack_recv = jiffies_to_msecs(now - tp->last_ack_recv);

@@ -5,6 +5,7 @@
  *   tcp.c         SOCK_STREAM proto_ops and proto: the socket calls
  *   tcp_input.c   segment arrival: demux, RFC 9293 3.10.7 per state
  *   tcp_output.c  segments out: send queue, retransmit queue, ACK/RST
+ *   tcp_sack.c    the sender's SACK scoreboard and recovery (RFC 6675)
  *   tcp_timer.c   retransmission/persist, delayed ACK, keepalive,
  *                 FIN-WAIT-2 and TIME-WAIT timers
  *
@@ -136,6 +137,10 @@ struct anp_tcp_sock {
 	struct anp_tcp_sack_block sacks[ANP_TCP_MAX_SACKS];
 	/* RFC 2883: a duplicate the next ACK reports, once. */
 	struct anp_tcp_sack_block dsack_block;
+	/* The sender's SACK scoreboard (tcp_sack.c), as of the last ACK. */
+	u32 pipe;			/* RFC 6675 "pipe", bytes */
+	u32 sacked_out;			/* segments SACKed */
+	u32 lost_out;			/* segments IsLost() */
 
 	u8 nodelay:1,			/* TCP_NODELAY */
 	   fin_queued:1,		/* our FIN is in the send queues */
@@ -221,6 +226,17 @@ static inline u32 anp_tcp_flight(const struct anp_tcp_sock *tp)
 	return tp->snd_nxt - tp->snd_una;
 }
 
+/*
+ * What congestion control compares with cwnd: in fast recovery with
+ * SACK the scoreboard's pipe (RFC 6675 5), else FlightSize.
+ */
+static inline u32 anp_tcp_in_flight(const struct anp_tcp_sock *tp)
+{
+	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY)
+		return tp->pipe;
+	return anp_tcp_flight(tp);
+}
+
 /* Bytes recvmsg could return now (the FIN is not one). */
 static inline u32 anp_tcp_inq(const struct sock *sk)
 {
@@ -278,6 +294,14 @@ void anp_tcp_free_skb(struct sock *sk, struct sk_buff *skb);
 void anp_tcp_purge_queues(struct sock *sk);
 void anp_tcp_retransmit_head(struct sock *sk);
 void anp_tcp_go_back_n(struct sock *sk);
+
+/* tcp_sack.c */
+void anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts);
+bool anp_tcp_sack_update(struct sock *sk);
+#define ANP_TCP_SACK_ENTRY	BIT(0)	/* recovery starts: resend the head */
+#define ANP_TCP_SACK_HEAD_LOST	BIT(1)	/* a partial ACK: the head is lost */
+void anp_tcp_sack_recover(struct sock *sk, unsigned int how);
+void anp_tcp_sack_clear(struct sock *sk);
 
 /* tcp_timer.c */
 void anp_tcp_init_timers(struct sock *sk);

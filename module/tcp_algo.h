@@ -63,6 +63,10 @@ struct anp_tcp_skb_cb {
 	u32 tx_us;		/* tcp_clock_us() of the last transmission */
 	u8 flags;		/* TCPHDR_* of the segment */
 	u8 retrans;		/* times retransmitted (Karn: no RTT sample) */
+	/* The sender's SACK scoreboard (tcp_sack.c, RFC 6675 4). */
+	u8 sacked:1,		/* the peer holds it (a SACK block covers it) */
+	   lost:1,		/* IsLost(): enough SACKed above it */
+	   rtx_rec:1;		/* retransmitted in this recovery */
 };
 
 #define ANP_TCP_SKB_CB(skb)	((struct anp_tcp_skb_cb *)&((skb)->cb[0]))
@@ -214,6 +218,10 @@ struct anp_cc_ack {
 				 * window change, outstanding data, ack ==
 				 * snd_una)
 				 */
+	bool sack;		/* SACK is on: RFC 6675 recovery, the engine
+				 * sends by its scoreboard's pipe
+				 */
+	bool lost;		/* RFC 6675 IsLost(HighACK + 1) */
 };
 
 enum anp_cc_verdict {

@@ -6,6 +6,9 @@
  *   RFC 3465      appropriate byte counting in congestion avoidance
  *   RFC 5681 3.2  fast retransmit on the third duplicate ACK
  *   RFC 6582 3.2  NewReno fast recovery, partial ACKs
+ *   RFC 6675 5    with SACK: recovery also when the scoreboard says the
+ *                 first segment is lost, cwnd = ssthresh without
+ *                 inflation or deflation (the engine sends by "pipe")
  *   RFC 5681 4.1  restart after idle
  *   RFC 6928 2    the initial window
  *
@@ -79,9 +82,10 @@ static enum anp_cc_verdict anp_newreno_recovery(struct anp_cc *cc,
 		/*
 		 * RFC 6582 3.2 step 4 (RFC 5681 3.2 step 4): each further
 		 * duplicate ACK inflates cwnd by SMSS, for the segment that
-		 * left the network.
+		 * left the network.  With SACK the scoreboard's pipe knows
+		 * what left (RFC 6675 5): no inflation.
 		 */
-		if (a->dup)
+		if (a->dup && !a->sack)
 			cc->cwnd += cc->mss;
 		return ANP_CC_NONE;
 	}
@@ -99,6 +103,13 @@ static enum anp_cc_verdict anp_newreno_recovery(struct anp_cc *cc,
 		return ANP_CC_NONE;
 	}
 	/*
+	 * RFC 6675 5: a partial ACK changes no window; the first segment
+	 * left is presumed lost as in NewReno, and the engine sends it
+	 * when pipe allows.
+	 */
+	if (a->sack)
+		return ANP_CC_RETRANSMIT;
+	/*
 	 * RFC 6582 3.2 step 5, partial acknowledgment: retransmit the
 	 * first unacknowledged segment, deflate cwnd by the amount of new
 	 * data acknowledged, then add back SMSS if that was at least SMSS.
@@ -108,6 +119,24 @@ static enum anp_cc_verdict anp_newreno_recovery(struct anp_cc *cc,
 	if (a->acked >= cc->mss)
 		cwnd += cc->mss;
 	cc->cwnd = max(cwnd, cc->mss);
+	return ANP_CC_RETRANSMIT;
+}
+
+/*
+ * RFC 5681 3.2 step 2, RFC 6582 3.2 step 2: fast retransmit: ssthresh
+ * per equation (4), recover = the highest sequence number sent,
+ * retransmit (step 3) and cwnd = ssthresh + 3 * SMSS for the three
+ * segments that left the network (step 4); with SACK, RFC 6675 5
+ * (4.2): cwnd = ssthresh.
+ */
+static enum anp_cc_verdict anp_newreno_enter(struct anp_cc *cc,
+					     const struct anp_cc_ack *a)
+{
+	cc->ssthresh = anp_newreno_ssthresh(cc, a->flight);
+	cc->recover = a->snd_nxt;
+	cc->cwnd = cc->ssthresh + (a->sack ? 0 : 3 * cc->mss);
+	cc->bytes_acked = 0;
+	cc->state = ANP_CC_RECOVERY;
 	return ANP_CC_RETRANSMIT;
 }
 
@@ -123,6 +152,9 @@ static enum anp_cc_verdict anp_newreno_ack(struct anp_cc *cc,
 		/* The data outstanding at the RTO is all acknowledged. */
 		if (cc->state == ANP_CC_LOSS && anp_seq_geq(a->ack, cc->recover))
 			cc->state = ANP_CC_OPEN;
+		/* RFC 6675 5: "IsLost (HighACK + 1)" starts recovery too. */
+		if (cc->state == ANP_CC_OPEN && a->sack && a->lost)
+			return anp_newreno_enter(cc, a);
 		return ANP_CC_NONE;
 	}
 	if (!a->dup)
@@ -130,22 +162,16 @@ static enum anp_cc_verdict anp_newreno_ack(struct anp_cc *cc,
 	if (cc->dupacks < U8_MAX)
 		cc->dupacks++;
 	/*
-	 * RFC 5681 3.2 step 2, RFC 6582 3.2 step 2: the third duplicate
-	 * ACK (and the cumulative ACK past recover, see the top of the
-	 * file) starts fast retransmit: ssthresh per equation (4), recover
-	 * = the highest sequence number sent, retransmit (step 3) and
-	 * cwnd = ssthresh + 3 * SMSS for the three segments that left the
-	 * network (step 4).  The first two duplicates change nothing
-	 * (step 1: limited transmit is the engine's).
+	 * The third duplicate ACK (and the cumulative ACK past recover, see
+	 * the top of the file) starts fast retransmit, or with SACK one
+	 * after which the first segment IsLost() (RFC 6675 5).  The first
+	 * two duplicates change nothing (RFC 5681 3.2 step 1: limited
+	 * transmit is the engine's).
 	 */
-	if (cc->state != ANP_CC_OPEN || cc->dupacks != 3)
+	if (cc->state != ANP_CC_OPEN ||
+	    (cc->dupacks != 3 && !(a->sack && a->lost)))
 		return ANP_CC_NONE;
-	cc->ssthresh = anp_newreno_ssthresh(cc, a->flight);
-	cc->recover = a->snd_nxt;
-	cc->cwnd = cc->ssthresh + 3 * cc->mss;
-	cc->bytes_acked = 0;
-	cc->state = ANP_CC_RECOVERY;
-	return ANP_CC_RETRANSMIT;
+	return anp_newreno_enter(cc, a);
 }
 
 static void anp_newreno_timeout(struct anp_cc *cc, u32 flight, u32 snd_nxt)

@@ -220,6 +220,8 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		.snd_una = tp->snd_una,
 		.flight = anp_tcp_flight(tp),
 	};
+	enum anp_cc_verdict verdict = ANP_CC_NONE;
+	bool was_rec;
 
 	tp->last_ack_recv = jiffies;
 	if (anp_seq_after(ack, tp->snd_una)) {
@@ -251,8 +253,25 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		ca.dup = true;
 	}
 	ca.snd_nxt = tp->snd_nxt;
-	if ((ca.acked || ca.dup) && tp->cc.ops &&
-	    tp->cc.ops->ack(&tp->cc, &ca) == ANP_CC_RETRANSMIT) {
+	/* RFC 6675 5: the scoreboard first, then congestion control. */
+	if (tp->sack_ok) {
+		anp_tcp_sack_rcv(sk, opts);
+		ca.lost = anp_tcp_sack_update(sk);
+		ca.sack = true;
+	}
+	was_rec = tp->cc.state == ANP_CC_RECOVERY;
+	if ((ca.acked || ca.dup) && tp->cc.ops)
+		verdict = tp->cc.ops->ack(&tp->cc, &ca);
+	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY) {
+		/* Entry sends the first segment; a partial ACK, NewReno's
+		 * presumption, makes it lost (tcp_sack.c).
+		 */
+		if (!was_rec)
+			ANP_TCP_INC(sk, SACK_RECOVERY);
+		anp_tcp_sack_recover(sk, verdict != ANP_CC_RETRANSMIT ? 0 :
+					 was_rec ? ANP_TCP_SACK_HEAD_LOST :
+					 ANP_TCP_SACK_ENTRY);
+	} else if (verdict == ANP_CC_RETRANSMIT) {
 		ANP_TCP_INC(sk, FAST_RETRANS);
 		anp_tcp_retransmit_head(sk);
 	}

@@ -491,6 +491,7 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 		u32 flight = anp_tcp_flight(tp);
+		u32 in_flight = anp_tcp_in_flight(tp);
 		u32 wnd_end = tp->snd_una + tp->snd_wnd;
 		u32 len = skb->len, room;
 		bool rtx;
@@ -501,7 +502,7 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 			/* RFC 5681 3.1: no more than cwnd in flight; a
 			 * segment is never cut to fit the congestion window.
 			 */
-			if (flight && anp_cc_room(&tp->cc, flight) < len)
+			if (flight && anp_cc_room(&tp->cc, in_flight) < len)
 				break;
 			room = min(room, len);
 			if (!room)
@@ -530,6 +531,9 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		if (anp_seq_after(tp->snd_nxt, tp->snd_max))
 			tp->snd_max = tp->snd_nxt;
 		anp_tcp_transmit(sk, skb, rtx);
+		/* RFC 6675 5 (C.4): what goes out in recovery joins pipe. */
+		if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY)
+			tp->pipe += cb->end_seq - cb->seq;
 		if (tp->tmode != ANP_TCP_T_RTX)
 			anp_tcp_arm_rtx(sk);
 		override = false;
@@ -567,6 +571,7 @@ void anp_tcp_go_back_n(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 
+	anp_tcp_sack_clear(sk);
 	skb_queue_splice_init(&tp->rtx_q, &sk->sk_write_queue);
 	tp->snd_nxt = tp->snd_una;
 }

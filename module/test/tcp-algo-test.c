@@ -558,6 +558,65 @@ static void cc_start(struct anp_cc *cc, u32 mss)
 	cc->ops->init(cc, mss);
 }
 
+/* An ACK with SACK on (RFC 6675): lost is IsLost(HighACK + 1). */
+static enum anp_cc_verdict cc_sack(struct anp_cc *cc, u32 ack, u32 acked,
+				   u32 flight, u32 snd_nxt, bool lost)
+{
+	struct anp_cc_ack a = {
+		.ack = ack, .snd_una = ack - acked, .snd_nxt = snd_nxt,
+		.acked = acked, .flight = flight, .dup = !acked, .sack = true,
+		.lost = lost,
+	};
+
+	return cc->ops->ack(cc, &a);
+}
+
+/*
+ * RFC 6675 5: with SACK, recovery starts at the third duplicate or as
+ * soon as the scoreboard calls the first segment lost; cwnd = ssthresh
+ * with no inflation by duplicates and no deflation by partial ACKs
+ * (pipe counts what left); the full ACK ends it.
+ */
+static void cc_sack_recovery(struct kunit *test)
+{
+	struct anp_cc cc;
+
+	cc_start(&cc, MSS);
+	cc.cwnd = 20000;
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 5000, 0, 20000, 25000, false),
+			ANP_CC_NONE);
+	/* The second duplicate, and its SACK blocks make 5000 lost. */
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 5000, 0, 20000, 25000, true),
+			ANP_CC_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, cc.state, ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+	KUNIT_EXPECT_EQ(test, cc.recover, 25000U);
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 5000, 0, 20000, 25000, true),
+			ANP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+	/* A partial ACK: the next is presumed lost; no window change. */
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 8000, 3000, 17000, 25000, false),
+			ANP_CC_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 25000, 17000, 17000, 25000, false),
+			ANP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.state, ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+	/* An ACK that moves SND.UNA and leaves a lost segment: recovery. */
+	cc.cwnd = 20000;
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 27000, 2000, 20000, 45000, true),
+			ANP_CC_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, cc.state, ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, cc.recover, 45000U);
+	/* Not from LOSS: the RTO's go-back-N runs its course. */
+	cc_start(&cc, MSS);
+	cc.ops->timeout(&cc, 20000, 25000);
+	KUNIT_EXPECT_EQ(test, cc_sack(&cc, 6000, 1000, 20000, 25000, true),
+			ANP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.state, ANP_CC_LOSS);
+}
+
 static void cc_initial_window(struct kunit *test)
 {
 	struct anp_cc cc;
@@ -801,6 +860,7 @@ static struct kunit_case anp_tcp_cong_cases[] = {
 	KUNIT_CASE(cc_congestion_avoidance),
 	KUNIT_CASE(cc_fast_recovery),
 	KUNIT_CASE(cc_fast_recovery_edges),
+	KUNIT_CASE(cc_sack_recovery),
 	KUNIT_CASE(cc_timeout),
 	KUNIT_CASE(cc_idle_restart),
 	{}

@@ -1616,6 +1616,137 @@ static void tt_test_fast_retransmit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
 }
 
+/* The peer's next ACKs carry these n SACK blocks ({start, end} pairs). */
+static void tt_sack_blocks(struct tt_conn *c, unsigned int n, const u32 *b)
+{
+	unsigned int i;
+
+	c->popts.present = n ? ANP_TCP_OPT_SACK : 0;
+	c->popts.num_sacks = n;
+	for (i = 0; i < n; i++) {
+		c->popts.sacks[i].start = b[2 * i];
+		c->popts.sacks[i].end = b[2 * i + 1];
+	}
+}
+
+/* A connection with SACK permitted both ways and nothing else. */
+static void tt_passive_sack(struct tt_fix *f, struct tt_conn *c)
+{
+	struct anp_tcp_opts syn = { .present = ANP_TCP_OPT_SACK_OK };
+	struct tt_out o;
+
+	c->popts = (struct anp_tcp_opts){};
+	tt_passive_opts(f, c, tt_listener(f, HPORT, 4), PWIN, HWIN, &syn, &o);
+	KUNIT_EXPECT_TRUE(f->test, c->tp->sack_ok);
+}
+
+/*
+ * RFC 6675 with two segments of six lost (S0, S2): the third duplicate
+ * ACK, whose blocks put three SACKed segments above S0, starts
+ * recovery with S0; cwnd = ssthresh = 3 segments and pipe (S0 again,
+ * S2 and S5 not known lost) allows nothing more.  The next ACK SACKs
+ * S5: S2 is lost now, pipe drops to one segment and S2 goes at once,
+ * in the same round trip, where NewReno waits for a partial ACK.  The
+ * partial ACK then sends nothing new, the full one ends recovery.
+ */
+static void tt_test_sack_recovery(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[4];
+	int i;
+
+	tt_passive_sack(f, &c);
+	x = c.hnxt;
+	anp_test_mib_snap(f->ctx);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 6 * PMSS), 6 * PMSS);
+	tt_hold(f);
+	for (i = 0; i < 6; i++)
+		TT_EXPECT(f, &c, i == 5 ? F_ACK | F_PSH : F_ACK, x + i * PMSS,
+			  c.pnxt, HWIN, PMSS);
+
+	b[0] = x + PMSS;
+	b[1] = x + 2 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	b[0] = x + 3 * PMSS;
+	b[1] = x + 4 * PMSS;
+	b[2] = x + PMSS;
+	b[3] = x + 2 * PMSS;
+	tt_sack_blocks(&c, 2, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	b[1] = x + 5 * PMSS;
+	tt_sack_blocks(&c, 2, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 3U * PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->pipe, 3U * PMSS);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RECOVERY), 1);
+
+	b[1] = x + 6 * PMSS;
+	tt_sack_blocks(&c, 2, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 2U);
+
+	/* S0 arrived: a partial ACK up to the hole at S2. */
+	c.hnxt = x + 2 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	c.hnxt = x + 6 * PMSS;
+	tt_sack_blocks(&c, 0, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 3U * PMSS);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_FAST_RETRANS), 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 2);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+}
+
+/*
+ * RFC 6675 5: one duplicate ACK whose block SACKs four segments above
+ * the first makes that one lost: recovery starts without waiting for
+ * three duplicates.  An RTO then forgets the scoreboard (RFC 2018 8)
+ * and sends from SND.UNA again.
+ */
+static void tt_test_sack_lost_entry(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[2];
+	int i;
+
+	tt_passive_sack(f, &c);
+	x = c.hnxt;
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 5 * PMSS), 5 * PMSS);
+	tt_hold(f);
+	for (i = 0; i < 5; i++)
+		TT_EXPECT(f, &c, i == 4 ? F_ACK | F_PSH : F_ACK, x + i * PMSS,
+			  c.pnxt, HWIN, PMSS);
+	b[0] = x + PMSS;
+	b[1] = x + 5 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
+
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_LOSS);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 0U);
+}
+
 /*
  * RFC 6298 5.4-5.6: the retransmission timer resends the first
  * unacknowledged segment (go-back-N into a one-segment window).
@@ -2254,6 +2385,8 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_zero_window_probe),
 	KUNIT_CASE(tt_test_window_update),
 	KUNIT_CASE(tt_test_fast_retransmit),
+	KUNIT_CASE(tt_test_sack_recovery),
+	KUNIT_CASE(tt_test_sack_lost_entry),
 	KUNIT_CASE(tt_test_rto),
 	{}
 };
