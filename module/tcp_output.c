@@ -413,13 +413,16 @@ static int anp_tcp_split(struct sock *sk, struct sk_buff *skb, u32 at)
  * Send what the windows and Nagle allow from the head of the write
  * queue.  how: ANP_TCP_PUSH_OVERRIDE when the persist timer fired with
  * a non-zero window (RFC 1122 4.2.3.4's override timeout, for the first
- * segment); ANP_TCP_PUSH_UNCORK to send what TCP_CORK holds, once.
+ * segment); ANP_TCP_PUSH_UNCORK to send what TCP_CORK holds, once;
+ * ANP_TCP_PUSH_CORK to hold a partial segment as TCP_CORK does, for
+ * this call only (a send with MSG_MORE).
  */
 void anp_tcp_push(struct sock *sk, unsigned int how)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	bool override = how & ANP_TCP_PUSH_OVERRIDE;
-	bool cork = tp->cork && !(how & ANP_TCP_PUSH_UNCORK);
+	bool cork = (how & ANP_TCP_PUSH_CORK) ||
+		    (tp->cork && !(how & ANP_TCP_PUSH_UNCORK));
 	struct sk_buff *skb;
 	bool sent = false;
 
@@ -444,9 +447,10 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 			if (!room)
 				break;
 			/*
-			 * TCP_CORK (Linux's TCP_NAGLE_CORK): nothing is
-			 * pushed, only full segments go, until the cork
-			 * comes off or the persist timer's override (one
+			 * TCP_CORK or MSG_MORE (Linux's TCP_NAGLE_CORK):
+			 * nothing is pushed, only full segments go, until
+			 * the cork comes off (for MSG_MORE: a later push
+			 * without it) or the persist timer's override (one
 			 * RTO, Linux's 200 ms ceiling from its probe timer)
 			 * sends what waits.
 			 */

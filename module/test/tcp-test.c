@@ -240,9 +240,10 @@ static struct socket *tt_listener(struct tt_fix *f, u16 port, int backlog)
 	return sock;
 }
 
-static int tt_write(struct tt_conn *c, u32 len)
+/* Send len bytes with sendmsg flags (and MSG_DONTWAIT). */
+static int tt_write_flags(struct tt_conn *c, u32 len, int flags)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | flags };
 	struct kvec iov;
 	u8 *buf;
 	u32 i;
@@ -259,6 +260,11 @@ static int tt_write(struct tt_conn *c, u32 len)
 	n = kernel_sendmsg(c->sock, &msg, &iov, 1, len);
 	kfree(buf);
 	return n;
+}
+
+static int tt_write(struct tt_conn *c, u32 len)
+{
+	return tt_write_flags(c, len, 0);
 }
 
 /*
@@ -2492,6 +2498,56 @@ static void tt_test_cork(struct kunit *test)
 }
 
 /*
+ * MSG_MORE (Linux's tcp_push() with TCP_NAGLE_CORK): TCP_CORK for one
+ * call.  A partial segment waits, without PSH, even with nothing in
+ * flight; the next send without MSG_MORE sends it with its own bytes
+ * in one segment; a full segment goes at once; what waits goes when an
+ * ACK lets Nagle send it, or when the persist timer's override fires.
+ */
+static void tt_test_msg_more(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	KUNIT_EXPECT_EQ(test, tt_write_flags(&c, 100, MSG_MORE), 100);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 50), 50);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x, c.pnxt, HWIN, 150);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->cork);
+	c.hnxt = x + 150;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* A full segment goes; the rest waits for the ACK, then goes. */
+	KUNIT_EXPECT_EQ(test, tt_write_flags(&c, PMSS + 100, MSG_MORE),
+			PMSS + 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	c.hnxt += PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 100);
+	c.hnxt += 100;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* Nothing follows: the persist timer's override sends it. */
+	KUNIT_EXPECT_EQ(test, tt_write_flags(&c, 10, MSG_MORE), 10);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 10);
+	TT_NONE(f);
+}
+
+/*
  * TCP_USER_TIMEOUT (RFC 5482; Linux's retransmits_timed_out): data
  * unacknowledged that long since its first transmission ends the
  * connection at the next RTO expiry (never before one retry), however
@@ -2930,6 +2986,7 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_timeout),
 	KUNIT_CASE(tt_test_keepalive_busy),
 	KUNIT_CASE(tt_test_cork),
+	KUNIT_CASE(tt_test_msg_more),
 	KUNIT_CASE(tt_test_user_timeout),
 	KUNIT_CASE(tt_test_user_timeout_clamp),
 	KUNIT_CASE(tt_test_keepalive_user_timeout),
