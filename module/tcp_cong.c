@@ -5,6 +5,7 @@
  *   RFC 5681 3.1  slow start and congestion avoidance, the RTO response
  *   RFC 3465      appropriate byte counting in congestion avoidance
  *   RFC 5681 3.2  fast retransmit on the third duplicate ACK
+ *   RFC 3042      limited transmit on the first two (anp_cc_room())
  *   RFC 6582 3.2  NewReno fast recovery, partial ACKs
  *   RFC 5681 4.1  restart after idle
  *   RFC 6928 2    the initial window
@@ -136,11 +137,13 @@ static enum anp_cc_verdict anp_newreno_ack(struct anp_cc *cc,
 	 * = the highest sequence number sent, retransmit (step 3) and
 	 * cwnd = ssthresh + 3 * SMSS for the three segments that left the
 	 * network (step 4).  The first two duplicates change nothing
-	 * (step 1: limited transmit is the engine's).
+	 * here (step 1: limited transmit, RFC 3042, is anp_cc_room()'s).
+	 * The data limited transmit sent, beyond cwnd, "MUST NOT be
+	 * included" in FlightSize for equation (4) (RFC 5681 3.2 step 2).
 	 */
 	if (cc->state != ANP_CC_OPEN || cc->dupacks != 3)
 		return ANP_CC_NONE;
-	cc->ssthresh = anp_newreno_ssthresh(cc, a->flight);
+	cc->ssthresh = anp_newreno_ssthresh(cc, min(a->flight, cc->cwnd));
 	cc->recover = a->snd_nxt;
 	cc->cwnd = cc->ssthresh + 3 * cc->mss;
 	cc->bytes_acked = 0;

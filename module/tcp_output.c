@@ -432,16 +432,18 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 		u32 flight = anp_tcp_flight(tp);
 		u32 wnd_end = tp->snd_una + tp->snd_wnd;
+		bool rtx = anp_seq_before(cb->seq, tp->snd_max);
 		u32 len = skb->len, room;
-		bool rtx;
 
 		if (len) {
 			room = anp_seq_after(wnd_end, cb->seq) ?
 			       wnd_end - cb->seq : 0;
-			/* RFC 5681 3.1: no more than cwnd in flight; a
-			 * segment is never cut to fit the congestion window.
+			/* RFC 5681 3.1: no more than cwnd in flight (RFC
+			 * 3042 2: new data a little more, see anp_cc_room);
+			 * a segment is never cut to fit the congestion
+			 * window.
 			 */
-			if (flight && anp_cc_room(&tp->cc, flight) < len)
+			if (flight && anp_cc_room(&tp->cc, flight, !rtx) < len)
 				break;
 			room = min(room, len);
 			if (!room)
@@ -466,7 +468,6 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		}
 		__skb_unlink(skb, &sk->sk_write_queue);
 		__skb_queue_tail(&tp->rtx_q, skb);
-		rtx = anp_seq_before(cb->seq, tp->snd_max);
 		tp->snd_nxt = cb->end_seq;
 		if (anp_seq_after(tp->snd_nxt, tp->snd_max))
 			tp->snd_max = tp->snd_nxt;

@@ -1605,6 +1605,47 @@ static void tt_test_fast_retransmit(struct kunit *test)
 }
 
 /*
+ * RFC 3042 2 (RFC 5681 3.2 step 1): with cwnd full, the first and the
+ * second duplicate ACK each send one new segment; the third retransmits
+ * the first unacknowledged one (ssthresh from the flight without the
+ * two); nothing more goes, though data waits.
+ */
+static void tt_test_limited_transmit(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	u32 iw = anp_cc_initial_window(PMSS) / PMSS;
+	struct tt_conn c;
+	u32 x, i, cwnd;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	cwnd = c.tp->cc.cwnd;
+	anp_test_mib_snap(f->ctx);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, (iw + 3) * PMSS), (iw + 3) * PMSS);
+	tt_hold(f);
+	for (i = 0; i < iw; i++)
+		TT_EXPECT(f, &c, F_ACK, x + i * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x + iw * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x + (iw + 1) * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 0);
+
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_FAST_RETRANS), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.ssthresh, cwnd / 2);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_nxt, x + (iw + 2) * PMSS);
+}
+
+/*
  * RFC 6298 5.4-5.6: the retransmission timer resends the first
  * unacknowledged segment (go-back-N into a one-segment window).
  */
@@ -2202,6 +2243,7 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_zero_window_probe),
 	KUNIT_CASE(tt_test_window_update),
 	KUNIT_CASE(tt_test_fast_retransmit),
+	KUNIT_CASE(tt_test_limited_transmit),
 	KUNIT_CASE(tt_test_rto),
 	{}
 };
