@@ -899,6 +899,13 @@ static int anp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct sock *sk = sock->sk;
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	int flags = msg->msg_flags, err, copied = 0;
+	/*
+	 * tcp_push(): MSG_MORE (more to come) holds a partial segment as
+	 * TCP_CORK does, for this call (TCP_NAGLE_CORK), and leaves PSH
+	 * unset; the next send without it, or the persist timer's
+	 * override, sends what waits.
+	 */
+	unsigned int how = (flags & MSG_MORE) ? ANP_TCP_PUSH_CORK : 0;
 	long timeo;
 
 	if (flags & MSG_OOB)
@@ -958,16 +965,16 @@ wait_for_space:
 	if (copied) {
 		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 
-		if (tail)
+		if (tail && !(flags & MSG_MORE))
 			ANP_TCP_SKB_CB(tail)->flags |= TCPHDR_PSH;
-		anp_tcp_push(sk, 0);
+		anp_tcp_push(sk, how);
 	}
 	release_sock(sk);
 	return copied;
 
 do_error:
 	if (copied) {
-		anp_tcp_push(sk, 0);
+		anp_tcp_push(sk, how);
 		release_sock(sk);
 		return copied;
 	}
@@ -975,6 +982,18 @@ out_err:
 	err = sk_stream_error(sk, flags, err);
 	release_sock(sk);
 	return err;
+}
+
+/*
+ * sendfile() and splice() (do_tcp_sendpages()): MSG_SENDPAGE_NOTLAST,
+ * more pages of the same call to come, holds the data as MSG_MORE does.
+ */
+static ssize_t anp_stream_sendpage(struct socket *sock, struct page *page,
+				   int offset, size_t size, int flags)
+{
+	if (flags & MSG_SENDPAGE_NOTLAST)
+		flags |= MSG_MORE;
+	return sock_no_sendpage(sock, page, offset, size, flags);
 }
 
 /* tcp_cleanup_rbuf(): tell the peer when reading opened the window. */
@@ -1643,7 +1662,7 @@ const struct proto_ops anp_stream_ops = {
 	.sendmsg	= anp_stream_sendmsg,
 	.recvmsg	= anp_stream_recvmsg,
 	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
+	.sendpage	= anp_stream_sendpage,
 };
 
 /*

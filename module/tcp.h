@@ -287,6 +287,7 @@ void anp_tcp_send_fin(struct sock *sk);
 /* How anp_tcp_push() may send, for this call (Linux's TCP_NAGLE_*). */
 #define ANP_TCP_PUSH_OVERRIDE	BIT(0)	/* RFC 1122 4.2.3.4 override */
 #define ANP_TCP_PUSH_UNCORK	BIT(1)	/* as if not corked (TCP_NAGLE_PUSH) */
+#define ANP_TCP_PUSH_CORK	BIT(2)	/* corked (MSG_MORE: TCP_NAGLE_CORK) */
 void anp_tcp_push(struct sock *sk, unsigned int how);
 u32 anp_tcp_new_window(const struct sock *sk, u32 cur);
 u32 anp_tcp_rcv_space(const struct sock *sk);

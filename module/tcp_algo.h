@@ -247,10 +247,21 @@ extern const struct anp_cc_ops anp_cc_newreno;
 #define ANP_CC_INFINITE_SSTHRESH	0x7fffffffU
 /* RFC 6928 2: min(10 * MSS, max(2 * MSS, 14600)). */
 u32 anp_cc_initial_window(u32 mss);
-/* Bytes the window lets out now: cwnd - flight, or 0. */
-static inline u32 anp_cc_room(const struct anp_cc *cc, u32 flight)
+/*
+ * Bytes the window lets out now: cwnd - flight, or 0.  RFC 3042 2
+ * (limited transmit): on each of the first two duplicate ACKs outside
+ * recovery, one segment of new data (fresh: never sent) may go even
+ * though cwnd does not allow it, so that FlightSize reaches at most
+ * cwnd + 2 * SMSS; cwnd itself is not changed.
+ */
+static inline u32 anp_cc_room(const struct anp_cc *cc, u32 flight,
+			      bool fresh)
 {
-	return cc->cwnd > flight ? cc->cwnd - flight : 0;
+	u32 wnd = cc->cwnd;
+
+	if (fresh && cc->state == ANP_CC_OPEN)
+		wnd += min_t(u32, cc->dupacks, 2) * cc->mss;
+	return wnd > flight ? wnd - flight : 0;
 }
 
 /* ---- out-of-order queue (tcp_ofo.c) ---------------------------------

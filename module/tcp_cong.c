@@ -5,6 +5,7 @@
  *   RFC 5681 3.1  slow start and congestion avoidance, the RTO response
  *   RFC 3465      appropriate byte counting in congestion avoidance
  *   RFC 5681 3.2  fast retransmit on the third duplicate ACK
+ *   RFC 3042      limited transmit on the first two (anp_cc_room())
  *   RFC 6582 3.2  NewReno fast recovery, partial ACKs
  *   RFC 6675 5    with SACK: recovery also when the scoreboard says the
  *                 first segment is lost, cwnd = ssthresh without
@@ -132,7 +133,10 @@ static enum anp_cc_verdict anp_newreno_recovery(struct anp_cc *cc,
 static enum anp_cc_verdict anp_newreno_enter(struct anp_cc *cc,
 					     const struct anp_cc_ack *a)
 {
-	cc->ssthresh = anp_newreno_ssthresh(cc, a->flight);
+	/* The data limited transmit sent beyond cwnd "MUST NOT be
+	 * included" in FlightSize for equation (4) (RFC 5681 3.2 step 2).
+	 */
+	cc->ssthresh = anp_newreno_ssthresh(cc, min(a->flight, cc->cwnd));
 	cc->recover = a->snd_nxt;
 	cc->cwnd = cc->ssthresh + (a->sack ? 0 : 3 * cc->mss);
 	cc->bytes_acked = 0;
@@ -165,8 +169,8 @@ static enum anp_cc_verdict anp_newreno_ack(struct anp_cc *cc,
 	 * The third duplicate ACK (and the cumulative ACK past recover, see
 	 * the top of the file) starts fast retransmit, or with SACK one
 	 * after which the first segment IsLost() (RFC 6675 5).  The first
-	 * two duplicates change nothing (RFC 5681 3.2 step 1: limited
-	 * transmit is the engine's).
+	 * two duplicates change nothing here (RFC 5681 3.2 step 1: limited
+	 * transmit, RFC 3042, is anp_cc_room()'s).
 	 */
 	if (cc->state != ANP_CC_OPEN ||
 	    (cc->dupacks != 3 && !(a->sack && a->lost)))

@@ -476,13 +476,16 @@ static int anp_tcp_split(struct sock *sk, struct sk_buff *skb, u32 at)
  * Send what the windows and Nagle allow from the head of the write
  * queue.  how: ANP_TCP_PUSH_OVERRIDE when the persist timer fired with
  * a non-zero window (RFC 1122 4.2.3.4's override timeout, for the first
- * segment); ANP_TCP_PUSH_UNCORK to send what TCP_CORK holds, once.
+ * segment); ANP_TCP_PUSH_UNCORK to send what TCP_CORK holds, once;
+ * ANP_TCP_PUSH_CORK to hold a partial segment as TCP_CORK does, for
+ * this call only (a send with MSG_MORE).
  */
 void anp_tcp_push(struct sock *sk, unsigned int how)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	bool override = how & ANP_TCP_PUSH_OVERRIDE;
-	bool cork = tp->cork && !(how & ANP_TCP_PUSH_UNCORK);
+	bool cork = (how & ANP_TCP_PUSH_CORK) ||
+		    (tp->cork && !(how & ANP_TCP_PUSH_UNCORK));
 	struct sk_buff *skb;
 	bool sent = false;
 
@@ -493,24 +496,27 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		u32 flight = anp_tcp_flight(tp);
 		u32 in_flight = anp_tcp_in_flight(tp);
 		u32 wnd_end = tp->snd_una + tp->snd_wnd;
+		bool rtx = anp_seq_before(cb->seq, tp->snd_max);
 		u32 len = skb->len, room;
-		bool rtx;
 
 		if (len) {
 			room = anp_seq_after(wnd_end, cb->seq) ?
 			       wnd_end - cb->seq : 0;
-			/* RFC 5681 3.1: no more than cwnd in flight; a
-			 * segment is never cut to fit the congestion window.
+			/* RFC 5681 3.1: no more than cwnd in flight (RFC
+			 * 3042 2: new data a little more, see anp_cc_room);
+			 * a segment is never cut to fit the congestion
+			 * window.
 			 */
-			if (flight && anp_cc_room(&tp->cc, in_flight) < len)
+			if (flight && anp_cc_room(&tp->cc, in_flight, !rtx) < len)
 				break;
 			room = min(room, len);
 			if (!room)
 				break;
 			/*
-			 * TCP_CORK (Linux's TCP_NAGLE_CORK): nothing is
-			 * pushed, only full segments go, until the cork
-			 * comes off or the persist timer's override (one
+			 * TCP_CORK or MSG_MORE (Linux's TCP_NAGLE_CORK):
+			 * nothing is pushed, only full segments go, until
+			 * the cork comes off (for MSG_MORE: a later push
+			 * without it) or the persist timer's override (one
 			 * RTO, Linux's 200 ms ceiling from its probe timer)
 			 * sends what waits.
 			 */
@@ -526,7 +532,6 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		}
 		__skb_unlink(skb, &sk->sk_write_queue);
 		__skb_queue_tail(&tp->rtx_q, skb);
-		rtx = anp_seq_before(cb->seq, tp->snd_max);
 		tp->snd_nxt = cb->end_seq;
 		if (anp_seq_after(tp->snd_nxt, tp->snd_max))
 			tp->snd_max = tp->snd_nxt;

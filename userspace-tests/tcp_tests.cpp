@@ -1832,6 +1832,96 @@ TCP_CASE(t_tcp_cork, "tcp-cork",
 	      V(v, "TCP_CORK still on after TCP_NODELAY"));
 }
 
+// ---- MSG_MORE ---------------------------------------------------------
+
+// n bytes read from fd, as a string.
+static std::string recv_str(int fd, size_t n)
+{
+	auto b = recv_n(fd, n);
+
+	return std::string(b.begin(), b.end());
+}
+
+// Data segments fd has sent (TCP_INFO).
+static unsigned data_segs_out(int fd)
+{
+	return get_info(fd).tcpi_data_segs_out;
+}
+
+TCP_CASE(t_tcp_msg_more, "tcp-msg-more",
+	 "MSG_MORE corks one send: a short write with it is held (nothing "
+	 "within 50 ms) and leaves with the next send without it, in one "
+	 "segment; left alone it arrives anyway (the ceiling); splice() with "
+	 "SPLICE_F_MORE, or with more pipe buffers to come, holds as well; "
+	 "EPIPE as without it",
+	 "", "")
+{
+	fd_guard s = tcp_socket(v.fam);
+
+	CHECK_ERR(sys([&] { return send(s.get(), "x", 1, MSG_MORE | MSG_NOSIGNAL); }),
+		  EPIPE, V(v, "MSG_MORE on an unconnected socket"));
+
+	conn c = establish(v);
+	const int t = c.t.get(), p = c.p.get();
+	unsigned segs = data_segs_out(t);
+	sys_result r = sys([&] { return send(t, "more", 4, MSG_MORE | MSG_DONTWAIT); });
+
+	CHECK(r.ok() && r.ret == 4, V(v, "send MSG_MORE: " + r.str()));
+	CHECK(!(pev(p, 50, POLLIN) & POLLIN), V(v, "MSG_MORE bytes sent at once"));
+	send_all(t, "rest", 4);
+	CHECK(recv_str(p, 8) == "morerest", V(v, "bytes of the two sends"));
+	CHECK(data_segs_out(t) - segs == 1,
+	      V(v, "held bytes and the next send's in " +
+		std::to_string(data_segs_out(t) - segs) + " segments, want 1"));
+
+	// Left alone: the ceiling sends them.
+	r = sys([&] { return send(t, "tail", 4, MSG_MORE | MSG_DONTWAIT); });
+	CHECK(r.ok() && r.ret == 4, V(v, "send MSG_MORE (2): " + r.str()));
+	auto got = recv_n(p, 4, 5000);
+
+	CHECK(std::equal(got.begin(), got.end(), "tail"), V(v, "bytes sent at the ceiling"));
+
+	// splice(): nothing in flight first (an ACK would let Nagle send).
+	REQUIRE(wait_for([&] { return ioctl_int(t, SIOCOUTQ, "SIOCOUTQ") == 0; },
+			 std::chrono::milliseconds(5000)),
+		V(v, "the ceiling's bytes not acknowledged"));
+	int pfd[2];
+
+	// O_DIRECT: one pipe buffer per write.
+	REQUIRE(pipe2(pfd, O_DIRECT) == 0, "pipe2: " + errno_name(errno));
+	fd_guard pr(pfd[0]), pw(pfd[1]);
+
+	REQUIRE(write(pw.get(), "spl", 3) == 3, "write to the pipe");
+	segs = data_segs_out(t);
+	r = sys([&] { return splice(pr.get(), nullptr, t, nullptr, 3, SPLICE_F_MORE); });
+	CHECK(r.ok() && r.ret == 3, V(v, "splice SPLICE_F_MORE: " + r.str()));
+	CHECK(!(pev(p, 50, POLLIN) & POLLIN), V(v, "SPLICE_F_MORE bytes sent at once"));
+	send_all(t, "ice", 3);
+	CHECK(recv_str(p, 6) == "splice", V(v, "bytes of the splice and the send"));
+	CHECK(data_segs_out(t) - segs == 1,
+	      V(v, "spliced bytes and the next send's in " +
+		std::to_string(data_segs_out(t) - segs) + " segments, want 1"));
+
+	// Two pipe buffers in one splice(): the first has more to come
+	// (MSG_SENDPAGE_NOTLAST), so both leave in one segment.
+	REQUIRE(wait_for([&] { return ioctl_int(t, SIOCOUTQ, "SIOCOUTQ") == 0; },
+			 std::chrono::milliseconds(5000)),
+		V(v, "the spliced bytes not acknowledged"));
+	REQUIRE(write(pw.get(), "two", 3) == 3 && write(pw.get(), "bufs", 4) == 4,
+		"writes to the pipe");
+	segs = data_segs_out(t);
+	r = sys([&] { return splice(pr.get(), nullptr, t, nullptr, 7, 0); });
+	CHECK(r.ok() && r.ret == 7, V(v, "splice of two buffers: " + r.str()));
+	CHECK(recv_str(p, 7) == "twobufs", V(v, "bytes of the two buffers"));
+	CHECK(data_segs_out(t) - segs == 1,
+	      V(v, "two spliced buffers in " + std::to_string(data_segs_out(t) - segs) +
+		" segments, want 1"));
+
+	REQUIRE(shutdown(t, SHUT_WR) == 0, V(v, "shutdown: " + errno_name(errno)));
+	CHECK_ERR(sys([&] { return send(t, "x", 1, MSG_MORE | MSG_NOSIGNAL); }), EPIPE,
+		  V(v, "MSG_MORE after SHUT_WR"));
+}
+
 // ---- TCP_USER_TIMEOUT -------------------------------------------------
 
 TCP_CASE(t_tcp_user_timeout, "tcp-user-timeout",

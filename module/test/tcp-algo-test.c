@@ -632,8 +632,8 @@ static void cc_initial_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 14600U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, ANP_CC_INFINITE_SSTHRESH);
 	KUNIT_EXPECT_EQ(test, cc.state, ANP_CC_OPEN);
-	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 4600), 10000U);
-	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 20000), 0U);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 4600, true), 10000U);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 20000, true), 0U);
 }
 
 static void cc_slow_start(struct kunit *test)
@@ -840,6 +840,51 @@ static void cc_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10000U);
 }
 
+/*
+ * RFC 3042 2 (RFC 5681 3.2 step 1): the first and the second duplicate
+ * ACK each let one more segment of new data out beyond cwnd, never more
+ * than two; cwnd is unchanged, and what they sent does not count in
+ * the FlightSize that sets ssthresh at the third (RFC 5681 3.2 step 2).
+ * Not for retransmissions, not in recovery or after an RTO.
+ */
+static void cc_limited_transmit(struct kunit *test)
+{
+	struct anp_cc cc;
+
+	cc_start(&cc, MSS);
+	/* cwnd 10000 full: [0, 10000) out, 0 lost. */
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 10000, true), 0U);
+	KUNIT_EXPECT_EQ(test, cc_dup(&cc, 0, 10000, 10000), ANP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 10000, true), MSS);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 10000, false), 0U);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 11000, true), 0U);
+	KUNIT_EXPECT_EQ(test, cc_dup(&cc, 0, 11000, 11000), ANP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 11000, true), MSS);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 10500, true), 1500U);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 12000, true), 0U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10000U);
+	KUNIT_EXPECT_EQ(test, cc.state, ANP_CC_OPEN);
+	/* The third: ssthresh from 10000, not the 12000 out. */
+	KUNIT_EXPECT_EQ(test, cc_dup(&cc, 0, 12000, 12000), ANP_CC_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5000U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 8000U);
+	/* Recovery: cwnd alone (its inflation is step 4's). */
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 7000, true), 1000U);
+	KUNIT_EXPECT_EQ(test, cc_dup(&cc, 0, 12000, 12000), ANP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 9000, true), 0U);
+	/* A new ACK ends the allowance. */
+	cc_start(&cc, MSS);
+	cc_dup(&cc, 0, 10000, 10000);
+	cc_dup(&cc, 0, 11000, 11000);
+	cc_new(&cc, 1000, 1000, 12000, 12000);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 11000U);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 11000, true), 0U);
+	/* After an RTO (LOSS), duplicates let nothing more out. */
+	cc.ops->timeout(&cc, 11000, 12000);
+	cc_dup(&cc, 1000, 1000, 12000);
+	KUNIT_EXPECT_EQ(test, anp_cc_room(&cc, 1000, true), 0U);
+}
+
 static void cc_idle_restart(struct kunit *test)
 {
 	struct anp_cc cc;
@@ -862,6 +907,7 @@ static struct kunit_case anp_tcp_cong_cases[] = {
 	KUNIT_CASE(cc_fast_recovery_edges),
 	KUNIT_CASE(cc_sack_recovery),
 	KUNIT_CASE(cc_timeout),
+	KUNIT_CASE(cc_limited_transmit),
 	KUNIT_CASE(cc_idle_restart),
 	{}
 };

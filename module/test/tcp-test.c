@@ -245,9 +245,10 @@ static struct socket *tt_listener(struct tt_fix *f, u16 port, int backlog)
 	return sock;
 }
 
-static int tt_write(struct tt_conn *c, u32 len)
+/* Send len bytes with sendmsg flags (and MSG_DONTWAIT). */
+static int tt_write_flags(struct tt_conn *c, u32 len, int flags)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | flags };
 	struct kvec iov;
 	u8 *buf;
 	u32 i;
@@ -264,6 +265,11 @@ static int tt_write(struct tt_conn *c, u32 len)
 	n = kernel_sendmsg(c->sock, &msg, &iov, 1, len);
 	kfree(buf);
 	return n;
+}
+
+static int tt_write(struct tt_conn *c, u32 len)
+{
+	return tt_write_flags(c, len, 0);
 }
 
 /*
@@ -1748,6 +1754,47 @@ static void tt_test_sack_lost_entry(struct kunit *test)
 }
 
 /*
+ * RFC 3042 2 (RFC 5681 3.2 step 1): with cwnd full, the first and the
+ * second duplicate ACK each send one new segment; the third retransmits
+ * the first unacknowledged one (ssthresh from the flight without the
+ * two); nothing more goes, though data waits.
+ */
+static void tt_test_limited_transmit(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	u32 iw = anp_cc_initial_window(PMSS) / PMSS;
+	struct tt_conn c;
+	u32 x, i, cwnd;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	cwnd = c.tp->cc.cwnd;
+	anp_test_mib_snap(f->ctx);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, (iw + 3) * PMSS), (iw + 3) * PMSS);
+	tt_hold(f);
+	for (i = 0; i < iw; i++)
+		TT_EXPECT(f, &c, F_ACK, x + i * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x + iw * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x + (iw + 1) * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 0);
+
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_FAST_RETRANS), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.ssthresh, cwnd / 2);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_nxt, x + (iw + 2) * PMSS);
+}
+
+/*
  * RFC 6298 5.4-5.6: the retransmission timer resends the first
  * unacknowledged segment (go-back-N into a one-segment window).
  */
@@ -2387,6 +2434,7 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_fast_retransmit),
 	KUNIT_CASE(tt_test_sack_recovery),
 	KUNIT_CASE(tt_test_sack_lost_entry),
+	KUNIT_CASE(tt_test_limited_transmit),
 	KUNIT_CASE(tt_test_rto),
 	{}
 };
@@ -2680,6 +2728,56 @@ static void tt_test_cork(struct kunit *test)
 	tt_peer(f, &c, F_ACK, 0);
 	KUNIT_EXPECT_EQ(test, tt_write(&c, 10), 10);
 	tt_hold(f);
+	TT_NONE(f);
+}
+
+/*
+ * MSG_MORE (Linux's tcp_push() with TCP_NAGLE_CORK): TCP_CORK for one
+ * call.  A partial segment waits, without PSH, even with nothing in
+ * flight; the next send without MSG_MORE sends it with its own bytes
+ * in one segment; a full segment goes at once; what waits goes when an
+ * ACK lets Nagle send it, or when the persist timer's override fires.
+ */
+static void tt_test_msg_more(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 x;
+
+	tt_passive(f, &c, PWIN);
+	x = c.hnxt;
+	KUNIT_EXPECT_EQ(test, tt_write_flags(&c, 100, MSG_MORE), 100);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_PERSIST);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, 50), 50);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x, c.pnxt, HWIN, 150);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->cork);
+	c.hnxt = x + 150;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* A full segment goes; the rest waits for the ACK, then goes. */
+	KUNIT_EXPECT_EQ(test, tt_write_flags(&c, PMSS + 100, MSG_MORE),
+			PMSS + 100);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	c.hnxt += PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 100);
+	c.hnxt += 100;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+
+	/* Nothing follows: the persist timer's override sends it. */
+	KUNIT_EXPECT_EQ(test, tt_write_flags(&c, 10, MSG_MORE), 10);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, c.hnxt, c.pnxt, HWIN, 10);
 	TT_NONE(f);
 }
 
@@ -3413,6 +3511,7 @@ static struct kunit_case tt_timer_cases[] = {
 	KUNIT_CASE(tt_test_keepalive_timeout),
 	KUNIT_CASE(tt_test_keepalive_busy),
 	KUNIT_CASE(tt_test_cork),
+	KUNIT_CASE(tt_test_msg_more),
 	KUNIT_CASE(tt_test_user_timeout),
 	KUNIT_CASE(tt_test_user_timeout_clamp),
 	KUNIT_CASE(tt_test_keepalive_user_timeout),
