@@ -206,7 +206,12 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 		anp_tcp_arm_rtx(sk);
 		return;
 	}
-	tp->cc.ops->timeout(&tp->cc, anp_tcp_flight(tp), tp->snd_nxt);
+	/*
+	 * RFC 6582 3.2 step 4: recover is the highest sequence number
+	 * sent, snd_max (snd_nxt is back at snd_una after an earlier
+	 * timeout's go-back-N).
+	 */
+	tp->cc.ops->timeout(&tp->cc, anp_tcp_flight(tp), tp->snd_max);
 	tp->ca_state = tp->cc.state;
 	anp_tcp_go_back_n(sk);
 	tp->tmode = ANP_TCP_T_NONE;
