@@ -225,13 +225,22 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 
 	tp->last_ack_recv = jiffies;
 	if (anp_seq_after(ack, tp->snd_una)) {
+		/*
+		 * Congestion control counts data: the SYN's sequence number
+		 * (acknowledged in SYN-RECEIVED) is none (Linux's
+		 * tcp_ack() grows cwnd by the packets acked, never the SYN).
+		 */
+		struct sk_buff *head = skb_peek(&tp->rtx_q);
+
 		ca.acked = ack - tp->snd_una;
+		tp->bytes_acked += ca.acked;
+		if (head && (ANP_TCP_SKB_CB(head)->flags & TCPHDR_SYN))
+			ca.acked--;
 		anp_tcp_clean_acked(sk, ack, (opts->present & ANP_TCP_OPT_TS) ?
 					     opts->tsecr : 0);
 		tp->snd_una = ack;
 		if (anp_seq_after(ack, tp->snd_nxt))
 			tp->snd_nxt = ack;
-		tp->bytes_acked += ca.acked;
 		tp->retries = 0;
 		/*
 		 * The backoff stays until a valid RTT sample (Karn's rule,

@@ -670,6 +670,9 @@ static void tt_test_passive_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(child->sk_state), TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_CURR_ESTAB), 1);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(lsock->sk->sk_ack_backlog), 1);
+	/* The ACK of our SYN acknowledges no data: cwnd is still IW. */
+	KUNIT_EXPECT_EQ(test, anp_tcp_sk(child)->cc.cwnd,
+			anp_cc_initial_window(PMSS));
 	KUNIT_ASSERT_EQ(test, kernel_accept(lsock, &nsock, O_NONBLOCK), 0);
 	f->socks[f->n_socks++] = nsock;
 	KUNIT_EXPECT_PTR_EQ(test, nsock->sk, child);
