@@ -1575,6 +1575,23 @@ static void tt_test_window_update(struct kunit *test)
 }
 
 /*
+ * The host sends n full segments of new data on c (the last with PSH);
+ * returns the sequence number of the first.
+ */
+static u32 tt_send_segs(struct tt_fix *f, struct tt_conn *c, int n)
+{
+	u32 x = c->hnxt;
+	int i;
+
+	KUNIT_EXPECT_EQ(f->test, tt_write(c, n * PMSS), n * PMSS);
+	tt_hold(f);
+	for (i = 0; i < n; i++)
+		TT_EXPECT(f, c, i == n - 1 ? F_ACK | F_PSH : F_ACK,
+			  x + i * PMSS, c->pnxt, HWIN, PMSS);
+	return x;
+}
+
+/*
  * RFC 5681 3.2: the third duplicate ACK retransmits the first
  * unacknowledged segment; RFC 6582 3.2: a partial ACK in recovery
  * retransmits the next one.
@@ -1587,13 +1604,8 @@ static void tt_test_fast_retransmit(struct kunit *test)
 	int i;
 
 	tt_passive(f, &c, PWIN);
-	x = c.hnxt;
 	anp_test_mib_snap(f->ctx);
-	KUNIT_EXPECT_EQ(test, tt_write(&c, 4 * PMSS), 4 * PMSS);
-	tt_hold(f);
-	for (i = 0; i < 4; i++)
-		TT_EXPECT(f, &c, i == 3 ? F_ACK | F_PSH : F_ACK, x + i * PMSS,
-			  c.pnxt, HWIN, PMSS);
+	x = tt_send_segs(f, &c, 4);
 	TT_NONE(f);
 
 	/* Duplicate ACKs: SEG.ACK == SND.UNA, no data, same window. */
@@ -1663,16 +1675,10 @@ static void tt_test_sack_recovery(struct kunit *test)
 	struct tt_fix *f = tt_cur;
 	struct tt_conn c = {};
 	u32 x, b[4];
-	int i;
 
 	tt_passive_sack(f, &c);
-	x = c.hnxt;
 	anp_test_mib_snap(f->ctx);
-	KUNIT_EXPECT_EQ(test, tt_write(&c, 6 * PMSS), 6 * PMSS);
-	tt_hold(f);
-	for (i = 0; i < 6; i++)
-		TT_EXPECT(f, &c, i == 5 ? F_ACK | F_PSH : F_ACK, x + i * PMSS,
-			  c.pnxt, HWIN, PMSS);
+	x = tt_send_segs(f, &c, 6);
 
 	b[0] = x + PMSS;
 	b[1] = x + 2 * PMSS;
@@ -1732,15 +1738,9 @@ static void tt_test_sack_lost_entry(struct kunit *test)
 	struct tt_fix *f = tt_cur;
 	struct tt_conn c = {};
 	u32 x, b[2];
-	int i;
 
 	tt_passive_sack(f, &c);
-	x = c.hnxt;
-	KUNIT_EXPECT_EQ(test, tt_write(&c, 5 * PMSS), 5 * PMSS);
-	tt_hold(f);
-	for (i = 0; i < 5; i++)
-		TT_EXPECT(f, &c, i == 4 ? F_ACK | F_PSH : F_ACK, x + i * PMSS,
-			  c.pnxt, HWIN, PMSS);
+	x = tt_send_segs(f, &c, 5);
 	b[0] = x + PMSS;
 	b[1] = x + 5 * PMSS;
 	tt_sack_blocks(&c, 1, b);
