@@ -2106,6 +2106,24 @@ static void tt_test_timewait_syn_no_listener(struct kunit *test)
 }
 
 /*
+ * A SYN at seq reached lsock: its new child (watched from now on)
+ * answered <SEQ=ISS><ACK=seq+1><CTL=SYN,ACK>, in o.
+ */
+static bool tt_expect_new_child(struct tt_fix *f, struct tt_conn *c,
+				struct socket *lsock, u32 seq, struct tt_out *o)
+{
+	struct sock *child = tt_child(lsock);
+
+	KUNIT_EXPECT_NOT_NULL(f->test, child);
+	if (!child)
+		return false;
+	tt_watch(f, child);
+	tt_hold(f);
+	return tt_expect(f, c, __LINE__, F_SYN | F_ACK, anp_tcp_sk(child)->iss,
+			 seq + 1, HWIN, 0, o);
+}
+
+/*
  * RFC 9293 3.6.1 (RFC 1122 4.2.2.13), as Linux's TCP_TW_SYN: with a
  * listener on the port, a new SYN above RCV.NXT ends the TIME-WAIT
  * and the listener answers it with a new connection.
@@ -2115,7 +2133,6 @@ static void tt_test_timewait_syn_listener(struct kunit *test)
 	struct tt_fix *f = tt_cur;
 	struct tt_seg s = { .flags = F_SYN, .win = PWIN, .mss = PMSS };
 	struct socket *lsock;
-	struct sock *child;
 	struct tt_conn c;
 	struct tt_out o;
 
@@ -2126,13 +2143,7 @@ static void tt_test_timewait_syn_listener(struct kunit *test)
 	s.seq = c.pnxt + 100000;
 	tt_send(f, &c, &s);
 	TT_STATE(f, &c, TCP_CLOSE);
-	child = tt_child(lsock);
-	KUNIT_ASSERT_NOT_NULL(test, child);
-	tt_watch(f, child);
-	tt_hold(f);
-	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
-					  anp_tcp_sk(child)->iss, s.seq + 1,
-					  HWIN, 0, &o));
+	KUNIT_ASSERT_TRUE(test, tt_expect_new_child(f, &c, lsock, s.seq, &o));
 	KUNIT_EXPECT_EQ(test, o.mss, PMSS);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TW_RECYCLED), 1);
@@ -2153,7 +2164,6 @@ static void tt_test_timewait_syn_ts(struct kunit *test)
 		.popts = { .present = ANP_TCP_OPT_TS, .tsval = PTS + 10 },
 	};
 	struct socket *lsock;
-	struct sock *child;
 	struct tt_out o;
 
 	lsock = tt_listener(f, HPORT, 4);
@@ -2168,13 +2178,7 @@ static void tt_test_timewait_syn_ts(struct kunit *test)
 	s.opts.tsval = PTS + 11;
 	tt_send(f, &c, &s);
 	TT_STATE(f, &c, TCP_CLOSE);
-	child = tt_child(lsock);
-	KUNIT_ASSERT_NOT_NULL(test, child);
-	tt_watch(f, child);
-	tt_hold(f);
-	KUNIT_ASSERT_TRUE(test, tt_expect(f, &c, __LINE__, F_SYN | F_ACK,
-					  anp_tcp_sk(child)->iss, s.seq + 1,
-					  HWIN, 0, &o));
+	KUNIT_ASSERT_TRUE(test, tt_expect_new_child(f, &c, lsock, s.seq, &o));
 	KUNIT_EXPECT_EQ(test, o.opts.tsecr, PTS + 11);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TW_RECYCLED), 1);
 }
