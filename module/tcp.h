@@ -6,6 +6,9 @@
  *   tcp_input.c   segment arrival: demux, RFC 9293 3.10.7 per state
  *   tcp_output.c  segments out: send queue, retransmit queue, ACK/RST
  *   tcp_sack.c    the sender's SACK scoreboard and recovery (RFC 6675)
+ *   tcp_rack.c    RACK-TLP loss detection (RFC 8985): which segments
+ *                 the scoreboard takes for lost, the reordering and
+ *                 tail loss probe timeouts
  *   tcp_timer.c   retransmission/persist, delayed ACK, keepalive,
  *                 FIN-WAIT-2 and TIME-WAIT timers
  *
@@ -92,6 +95,29 @@ enum anp_tcp_tmode {
 	ANP_TCP_T_NONE,
 	ANP_TCP_T_RTX,		/* retransmission (SYN, data, FIN) */
 	ANP_TCP_T_PERSIST,	/* zero-window probe / SWS override */
+	ANP_TCP_T_REO,		/* RACK reordering timeout (RFC 8985 6.3) */
+	ANP_TCP_T_TLP,		/* tail loss probe timeout (RFC 8985 7.2) */
+};
+
+/* RFC 8985 RACK-TLP state (tcp_rack.c); times in tcp_clock_us(). */
+struct anp_tcp_rack {
+	u32 xmit_us;		/* RACK.xmit_ts: of the latest-sent segment
+				 * delivered (acknowledged or SACKed)
+				 */
+	u32 end_seq;		/* RACK.end_seq: that segment's end */
+	u32 rtt_us;		/* RACK.rtt: its round trip */
+	u32 fack;		/* RACK.fack: highest end_seq delivered */
+	u32 min_rtt_us;		/* RACK.min_RTT, 0: no sample yet */
+	u32 min_rtt_stamp;	/* tcp_jiffies32 when min_rtt_us was taken */
+	u32 reo_us;		/* step 5: a segment's reordering window
+				 * ends this much later (0: none waits)
+				 */
+	u32 tlp_end_seq;	/* TLP.end_seq: SND.NXT when probed */
+	u8 valid:1,		/* xmit_us / end_seq / rtt_us are set */
+	   fack_valid:1,
+	   reord:1,		/* RACK.reordering_seen */
+	   tlp_on:1,		/* a probe is outstanding (TLP episode) */
+	   tlp_retrans:1;	/* TLP.is_retrans: it resent old data */
 };
 
 struct anp_tcp_sock {
@@ -141,6 +167,7 @@ struct anp_tcp_sock {
 	u32 pipe;			/* RFC 6675 "pipe", bytes */
 	u32 sacked_out;			/* segments SACKed */
 	u32 lost_out;			/* segments IsLost() */
+	struct anp_tcp_rack rack;
 
 	u8 nodelay:1,			/* TCP_NODELAY */
 	   fin_queued:1,		/* our FIN is in the send queues */
@@ -288,6 +315,7 @@ void anp_tcp_send_fin(struct sock *sk);
 #define ANP_TCP_PUSH_OVERRIDE	BIT(0)	/* RFC 1122 4.2.3.4 override */
 #define ANP_TCP_PUSH_UNCORK	BIT(1)	/* as if not corked (TCP_NAGLE_PUSH) */
 #define ANP_TCP_PUSH_CORK	BIT(2)	/* corked (MSG_MORE: TCP_NAGLE_CORK) */
+#define ANP_TCP_PUSH_PROBE	BIT(3)	/* one new segment, cwnd aside (TLP) */
 void anp_tcp_push(struct sock *sk, unsigned int how);
 u32 anp_tcp_new_window(const struct sock *sk, u32 cur);
 u32 anp_tcp_rcv_space(const struct sock *sk);
@@ -297,12 +325,25 @@ void anp_tcp_retransmit_head(struct sock *sk);
 void anp_tcp_go_back_n(struct sock *sk);
 
 /* tcp_sack.c */
-void anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts);
+bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts);
 bool anp_tcp_sack_update(struct sock *sk);
 #define ANP_TCP_SACK_ENTRY	BIT(0)	/* recovery starts: resend the head */
 #define ANP_TCP_SACK_HEAD_LOST	BIT(1)	/* a partial ACK: the head is lost */
 void anp_tcp_sack_recover(struct sock *sk, unsigned int how);
 void anp_tcp_sack_clear(struct sock *sk);
+void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca);
+
+/* tcp_rack.c */
+void anp_tcp_rack_rtt(struct anp_tcp_sock *tp, u32 rtt_us);
+void anp_tcp_rack_delivered(struct anp_tcp_sock *tp,
+			    const struct anp_tcp_skb_cb *cb);
+u32 anp_tcp_rack_detect_loss(struct sock *sk);
+void anp_tcp_rack_rearm(struct sock *sk, bool acked);
+void anp_tcp_rack_sent(struct sock *sk);
+void anp_tcp_rack_timeout(struct sock *sk);
+void anp_tcp_tlp_ack(struct sock *sk, const struct anp_cc_ack *ca,
+		     bool dsack);
+void anp_tcp_tlp_timeout(struct sock *sk);
 
 /* tcp_timer.c */
 void anp_tcp_init_timers(struct sock *sk);

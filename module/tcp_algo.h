@@ -221,7 +221,9 @@ struct anp_cc_ack {
 	bool sack;		/* SACK is on: RFC 6675 recovery, the engine
 				 * sends by its scoreboard's pipe
 				 */
-	bool lost;		/* RFC 6675 IsLost(HighACK + 1) */
+	bool lost;		/* the scoreboard holds a segment RACK found
+				 * lost (RFC 8985 6.2 step 5)
+				 */
 };
 
 enum anp_cc_verdict {
@@ -240,6 +242,11 @@ struct anp_cc_ops {
 	void (*timeout)(struct anp_cc *cc, u32 flight, u32 snd_nxt);
 	/* RFC 5681 4.1: restart after an idle period longer than rto. */
 	void (*idle)(struct anp_cc *cc);
+	/*
+	 * RFC 8985 7.4.2: a loss that a tail loss probe repaired, with
+	 * flight bytes outstanding: the response of fast recovery, at once.
+	 */
+	void (*reduce)(struct anp_cc *cc, u32 flight);
 };
 
 extern const struct anp_cc_ops anp_cc_newreno;

@@ -7,9 +7,11 @@
  *   RFC 5681 3.2  fast retransmit on the third duplicate ACK
  *   RFC 3042      limited transmit on the first two (anp_cc_room())
  *   RFC 6582 3.2  NewReno fast recovery, partial ACKs
- *   RFC 6675 5    with SACK: recovery also when the scoreboard says the
- *                 first segment is lost, cwnd = ssthresh without
- *                 inflation or deflation (the engine sends by "pipe")
+ *   RFC 6675 5    with SACK: recovery when the scoreboard holds a lost
+ *                 segment (RACK, RFC 8985, marks them), cwnd = ssthresh
+ *                 without inflation or deflation (the engine sends by
+ *                 "pipe")
+ *   RFC 8985 7.4  the response to a loss a tail loss probe repaired
  *   RFC 5681 4.1  restart after idle
  *   RFC 6928 2    the initial window
  *
@@ -156,26 +158,23 @@ static enum anp_cc_verdict anp_newreno_ack(struct anp_cc *cc,
 		/* The data outstanding at the RTO is all acknowledged. */
 		if (cc->state == ANP_CC_LOSS && anp_seq_geq(a->ack, cc->recover))
 			cc->state = ANP_CC_OPEN;
-		/* RFC 6675 5: "IsLost (HighACK + 1)" starts recovery too. */
-		if (cc->state == ANP_CC_OPEN && a->sack && a->lost)
-			return anp_newreno_enter(cc, a);
-		return ANP_CC_NONE;
-	}
-	if (!a->dup)
-		return ANP_CC_NONE;
-	if (cc->dupacks < U8_MAX)
+	} else if (a->dup && cc->dupacks < U8_MAX) {
 		cc->dupacks++;
-	/*
-	 * The third duplicate ACK (and the cumulative ACK past recover, see
-	 * the top of the file) starts fast retransmit, or with SACK one
-	 * after which the first segment IsLost() (RFC 6675 5).  The first
-	 * two duplicates change nothing here (RFC 5681 3.2 step 1: limited
-	 * transmit, RFC 3042, is anp_cc_room()'s).
-	 */
-	if (cc->state != ANP_CC_OPEN ||
-	    (cc->dupacks != 3 && !(a->sack && a->lost)))
+	}
+	if (cc->state != ANP_CC_OPEN)
 		return ANP_CC_NONE;
-	return anp_newreno_enter(cc, a);
+	/*
+	 * With SACK, recovery starts when RACK finds a segment lost (RFC
+	 * 8985 6.2 step 5; with no reordering seen that is RFC 6675's
+	 * DupThresh SACKed segments, or sooner by time), on any ACK or the
+	 * reordering timeout.  Without, the third duplicate ACK (and the
+	 * cumulative ACK past recover, see the top of the file) starts fast
+	 * retransmit; the first two change nothing here (RFC 5681 3.2 step
+	 * 1: limited transmit, RFC 3042, is anp_cc_room()'s).
+	 */
+	if (a->sack ? a->lost : a->dup && cc->dupacks == 3)
+		return anp_newreno_enter(cc, a);
+	return ANP_CC_NONE;
 }
 
 static void anp_newreno_timeout(struct anp_cc *cc, u32 flight, u32 snd_nxt)
@@ -207,11 +206,25 @@ static void anp_newreno_idle(struct anp_cc *cc)
 	cc->bytes_acked = 0;
 }
 
+/*
+ * RFC 8985 7.4.2: a tail loss probe repaired a loss.  As Linux's
+ * tcp_process_tlp_ack(): what entering and at once leaving fast
+ * recovery would leave, ssthresh per RFC 5681 equation (4) and cwnd =
+ * ssthresh (RFC 6582 3.2 step 3's deflation).
+ */
+static void anp_newreno_reduce(struct anp_cc *cc, u32 flight)
+{
+	cc->ssthresh = anp_newreno_ssthresh(cc, min(flight, cc->cwnd));
+	cc->cwnd = cc->ssthresh;
+	cc->bytes_acked = 0;
+}
+
 const struct anp_cc_ops anp_cc_newreno = {
 	.name = "newreno",
 	.init = anp_newreno_init,
 	.ack = anp_newreno_ack,
 	.timeout = anp_newreno_timeout,
 	.idle = anp_newreno_idle,
+	.reduce = anp_newreno_reduce,
 };
 EXPORT_SYMBOL_IF_KUNIT(anp_cc_newreno);

@@ -189,9 +189,12 @@ static void anp_tcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 			/* Karn's rule (RFC 6298 3): no sample from a
 			 * retransmitted segment.
 			 */
-			if (i == 0)
+			if (i == 0) {
 				sample = cb->retrans ? -1 :
 					 (s64)(tcp_clock_us() - cb->tx_us);
+				if (tp->sack_ok && !cb->sacked)
+					anp_tcp_rack_delivered(tp, cb);
+			}
 			__skb_unlink(skb, queues[i]);
 			anp_tcp_free_skb(sk, skb);
 			acked = true;
@@ -204,8 +207,10 @@ static void anp_tcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 		if (ms < INT_MAX / USEC_PER_MSEC)
 			sample = max(ms, 1U) * USEC_PER_MSEC;
 	}
-	if (sample >= 0)
+	if (sample >= 0) {
 		anp_rtt_sample(&tp->rtt, sample);
+		anp_tcp_rack_rtt(tp, sample);
+	}
 }
 
 static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
@@ -220,8 +225,7 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		.snd_una = tp->snd_una,
 		.flight = anp_tcp_flight(tp),
 	};
-	enum anp_cc_verdict verdict = ANP_CC_NONE;
-	bool was_rec;
+	bool dsack = false;
 
 	tp->last_ack_recv = jiffies;
 	if (anp_seq_after(ack, tp->snd_una)) {
@@ -247,11 +251,6 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		 * RFC 6298 5.7 note; anp_rtt_sample clears it): an ACK of
 		 * retransmitted data proves nothing about the RTT.
 		 */
-		/* RFC 6298 5.2, 5.3: stop or restart the timer. */
-		if (anp_tcp_flight(tp))
-			anp_tcp_arm_rtx(sk);
-		else if (tp->tmode == ANP_TCP_T_RTX)
-			anp_tcp_clear_rtx(sk);
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
 			sk->sk_write_space(sk);
@@ -262,29 +261,23 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		ca.dup = true;
 	}
 	ca.snd_nxt = tp->snd_nxt;
-	/* RFC 6675 5: the scoreboard first, then congestion control. */
+	/*
+	 * RFC 6675 5: the scoreboard first, with RACK's losses (RFC 8985
+	 * 6.2), then congestion control and what it sends.
+	 */
 	if (tp->sack_ok) {
-		anp_tcp_sack_rcv(sk, opts);
+		dsack = anp_tcp_sack_rcv(sk, opts);
 		ca.lost = anp_tcp_sack_update(sk);
 		ca.sack = true;
 	}
-	was_rec = tp->cc.state == ANP_CC_RECOVERY;
-	if ((ca.acked || ca.dup) && tp->cc.ops)
-		verdict = tp->cc.ops->ack(&tp->cc, &ca);
-	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY) {
-		/* Entry sends the first segment; a partial ACK, NewReno's
-		 * presumption, makes it lost (tcp_sack.c).
-		 */
-		if (!was_rec)
-			ANP_TCP_INC(sk, SACK_RECOVERY);
-		anp_tcp_sack_recover(sk, verdict != ANP_CC_RETRANSMIT ? 0 :
-					 was_rec ? ANP_TCP_SACK_HEAD_LOST :
-					 ANP_TCP_SACK_ENTRY);
-	} else if (verdict == ANP_CC_RETRANSMIT) {
-		ANP_TCP_INC(sk, FAST_RETRANS);
-		anp_tcp_retransmit_head(sk);
-	}
-	tp->ca_state = tp->cc.state;
+	anp_tcp_recovery(sk, &ca);
+	if (tp->sack_ok)
+		anp_tcp_tlp_ack(sk, &ca, dsack);
+	/*
+	 * RFC 6298 5.2, 5.3: stop or restart the timer; or RACK's
+	 * reordering or probe timeout in its place (RFC 8985 6.3, 7.2).
+	 */
+	anp_tcp_rack_rearm(sk, ca.acked);
 
 	/* RFC 9293 3.10.7.4: update the window from the newest segment. */
 	if (!anp_seq_before(ack, tp->snd_una) &&

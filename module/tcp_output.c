@@ -478,12 +478,14 @@ static int anp_tcp_split(struct sock *sk, struct sk_buff *skb, u32 at)
  * a non-zero window (RFC 1122 4.2.3.4's override timeout, for the first
  * segment); ANP_TCP_PUSH_UNCORK to send what TCP_CORK holds, once;
  * ANP_TCP_PUSH_CORK to hold a partial segment as TCP_CORK does, for
- * this call only (a send with MSG_MORE).
+ * this call only (a send with MSG_MORE); ANP_TCP_PUSH_PROBE for a tail
+ * loss probe: one segment, whatever cwnd and Nagle say (RFC 8985 7.3).
  */
 void anp_tcp_push(struct sock *sk, unsigned int how)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
-	bool override = how & ANP_TCP_PUSH_OVERRIDE;
+	bool probe = how & ANP_TCP_PUSH_PROBE;
+	bool override = probe || (how & ANP_TCP_PUSH_OVERRIDE);
 	bool cork = (how & ANP_TCP_PUSH_CORK) ||
 		    (tp->cork && !(how & ANP_TCP_PUSH_UNCORK));
 	struct sk_buff *skb;
@@ -507,7 +509,8 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 			 * a segment is never cut to fit the congestion
 			 * window.
 			 */
-			if (flight && anp_cc_room(&tp->cc, in_flight, !rtx) < len)
+			if (flight && !probe &&
+			    anp_cc_room(&tp->cc, in_flight, !rtx) < len)
 				break;
 			room = min(room, len);
 			if (!room)
@@ -539,10 +542,11 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		/* RFC 6675 5 (C.4): what goes out in recovery joins pipe. */
 		if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY)
 			tp->pipe += cb->end_seq - cb->seq;
-		if (tp->tmode != ANP_TCP_T_RTX)
-			anp_tcp_arm_rtx(sk);
+		anp_tcp_rack_sent(sk);
 		override = false;
 		sent = true;
+		if (probe)
+			break;
 	}
 	/*
 	 * Linux's tcp_check_space() after tcp_data_snd_check(): with

@@ -8,14 +8,14 @@
  *
  * The scoreboard lives in the control blocks of rtx_q's segments
  * (sacked, lost, rtx_rec).  Only whole segments are marked: one a block
- * edge cuts stays unmarked, so it is counted in the network and never
- * taken for lost.  An RTO clears the marks (RFC 2018 8: "the data
- * receiver may have reneged"), and go-back-N sends everything again.
+ * edge cuts stays unmarked, so it is counted in the network.  Which
+ * segments are lost is RACK's answer (tcp_rack.c, RFC 8985 6), in place
+ * of RFC 6675's IsLost() (RFC 8985 3.4: with no reordering seen, RACK
+ * marks what DupThresh would, and finds lost retransmissions too).  An
+ * RTO clears the marks (RFC 2018 8: "the data receiver may have
+ * reneged"), and go-back-N sends everything again.
  */
 #include "tcp.h"
-
-/* RFC 6675 2: DupThresh. */
-#define ANP_TCP_DUPTHRESH	3
 
 /*
  * A block about data sent and not cumulatively acknowledged; a D-SACK
@@ -36,14 +36,19 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
 		 !anp_seq_after(b->end, o->sacks[1].end));
 }
 
-/* RFC 6675 4 Update(): mark what the SACK blocks of an ACK cover. */
-void anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
+/*
+ * RFC 6675 4 Update(): mark what the SACK blocks of an ACK cover, and
+ * tell RACK each segment newly delivered (RFC 8985 6.2 steps 2, 3).
+ * Returns whether the first block is a D-SACK (RFC 2883 4).
+ */
+bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	const struct anp_tcp_sack_block *b0 = &opts->sacks[0];
 	unsigned int i;
 
 	if (!tp->sack_ok || !(opts->present & ANP_TCP_OPT_SACK))
-		return;
+		return false;
 	for (i = 0; i < opts->num_sacks; i++) {
 		const struct anp_tcp_sack_block *b = &opts->sacks[i];
 		struct sk_buff *skb;
@@ -55,39 +60,43 @@ void anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 
 			if (!anp_seq_before(cb->seq, b->end))
 				break;
-			if (!anp_seq_before(cb->seq, b->start) &&
-			    !anp_seq_after(cb->end_seq, b->end))
+			if (!cb->sacked && !anp_seq_before(cb->seq, b->start) &&
+			    !anp_seq_after(cb->end_seq, b->end)) {
 				cb->sacked = 1;
+				anp_tcp_rack_delivered(tp, cb);
+			}
 		}
 	}
+	return anp_seq_before(b0->start, b0->end) &&
+	       (anp_seq_before(b0->start, tp->snd_una) ||
+		(opts->num_sacks > 1 &&
+		 !anp_seq_before(b0->start, opts->sacks[1].start) &&
+		 !anp_seq_after(b0->end, opts->sacks[1].end)));
 }
 
 /*
- * RFC 6675 4: IsLost() for every segment and SetPipe().  Walking from
- * the newest, a segment is lost once DupThresh segments above it are
- * SACKed, or more than (DupThresh - 1) * SMSS bytes; it stays lost
- * until acknowledged.  Pipe counts each segment not lost, and each
- * retransmitted in this recovery once more.  Returns IsLost(HighACK +
- * 1): whether the first unacknowledged segment is lost.
+ * RFC 6675 4 SetPipe(), with RACK's losses (RFC 8985 6.2 steps 4, 5)
+ * for IsLost(): a lost segment stays lost until acknowledged or sent
+ * again, a lost retransmission is lost anew.  Pipe counts each segment
+ * not lost, and each retransmitted in this recovery once more.  Returns
+ * whether any segment is lost.
  */
 bool anp_tcp_sack_update(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
-	u32 segs = 0, bytes = 0, pipe = 0, lost = 0;
+	u32 segs = 0, pipe = 0, lost = 0;
 	struct sk_buff *skb;
 
-	skb_queue_reverse_walk(&tp->rtx_q, skb) {
+	skb_queue_walk(&tp->rtx_q, skb)
+		segs += ANP_TCP_SKB_CB(skb)->sacked;
+	tp->sacked_out = segs;
+	tp->rack.reo_us = anp_tcp_rack_detect_loss(sk);
+	skb_queue_walk(&tp->rtx_q, skb) {
 		struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 		u32 len = cb->end_seq - cb->seq;
 
-		if (cb->sacked) {
-			segs++;
-			bytes += len;
+		if (cb->sacked)
 			continue;
-		}
-		if (segs >= ANP_TCP_DUPTHRESH ||
-		    bytes > (ANP_TCP_DUPTHRESH - 1) * tp->mss)
-			cb->lost = 1;
 		if (cb->lost)
 			lost++;
 		else
@@ -96,10 +105,8 @@ bool anp_tcp_sack_update(struct sock *sk)
 			pipe += len;
 	}
 	tp->pipe = pipe;
-	tp->sacked_out = segs;
 	tp->lost_out = lost;
-	skb = skb_peek(&tp->rtx_q);
-	return skb && ANP_TCP_SKB_CB(skb)->lost;
+	return lost;
 }
 
 /* Send a lost segment again, in this recovery; pipe grows by it. */
@@ -122,7 +129,8 @@ static void anp_tcp_sack_retransmit(struct sock *sk, struct sk_buff *skb)
  * NextSeg(): rule (1), the first lost segment not yet retransmitted,
  * then rule (2), new data (anp_tcp_push() counts pipe in recovery).
  * Rules (3) and (4), retransmitting what is not known lost, are not
- * used: the RTO covers what they would.
+ * used: RACK's reordering timeout and TLP (tcp_rack.c) cover what they
+ * would.
  */
 void anp_tcp_sack_recover(struct sock *sk, unsigned int how)
 {
@@ -148,6 +156,34 @@ void anp_tcp_sack_recover(struct sock *sk, unsigned int how)
 			anp_tcp_sack_retransmit(sk, skb);
 	}
 	anp_tcp_push(sk, 0);
+}
+
+/*
+ * What congestion control makes of an ACK (or of RACK's reordering
+ * timeout, tcp_rack.c), and the sending it asks for: with SACK, fast
+ * recovery by the scoreboard (entry sends the first segment; a partial
+ * ACK, NewReno's presumption, makes it lost); without, NewReno's
+ * retransmission of the first segment.
+ */
+void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+	enum anp_cc_verdict verdict = ANP_CC_NONE;
+	bool was_rec = tp->cc.state == ANP_CC_RECOVERY;
+
+	if ((ca->acked || ca->dup || ca->lost) && tp->cc.ops)
+		verdict = tp->cc.ops->ack(&tp->cc, ca);
+	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY) {
+		if (!was_rec)
+			ANP_TCP_INC(sk, SACK_RECOVERY);
+		anp_tcp_sack_recover(sk, verdict != ANP_CC_RETRANSMIT ? 0 :
+					 was_rec ? ANP_TCP_SACK_HEAD_LOST :
+					 ANP_TCP_SACK_ENTRY);
+	} else if (verdict == ANP_CC_RETRANSMIT) {
+		ANP_TCP_INC(sk, FAST_RETRANS);
+		anp_tcp_retransmit_head(sk);
+	}
+	tp->ca_state = tp->cc.state;
 }
 
 /* RFC 2018 8: after an RTO the peer may have dropped what it SACKed. */

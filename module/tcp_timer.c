@@ -3,7 +3,9 @@
  * TCP timers, one timer_list each, never a sleeping thread:
  *
  *   rtx_timer     retransmission (RFC 6298 5: SYN, data and FIN, with
- *                 exponential backoff and a bounded count: ETIMEDOUT),
+ *                 exponential backoff and a bounded count: ETIMEDOUT);
+ *                 or RACK's reordering or tail loss probe timeout in
+ *                 its place (RFC 8985 6.3, 7.2; tcp_rack.c);
  *                 or, with nothing in flight and data waiting, the
  *                 persist timer (RFC 9293 3.8.6.1: zero-window probes,
  *                 backed off like the RTO, never giving up while the
@@ -213,6 +215,8 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	 */
 	tp->cc.ops->timeout(&tp->cc, anp_tcp_flight(tp), tp->snd_max);
 	tp->ca_state = tp->cc.state;
+	/* Linux's tcp_retransmit_timer(): an RTO ends a TLP episode. */
+	tp->rack.tlp_on = 0;
 	anp_tcp_go_back_n(sk);
 	tp->tmode = ANP_TCP_T_NONE;
 	anp_tcp_push(sk, ANP_TCP_PUSH_OVERRIDE);
@@ -254,6 +258,10 @@ static void anp_tcp_rtx_timer(struct timer_list *t)
 			anp_tcp_rtx_expired(sk);
 		else if (tp->tmode == ANP_TCP_T_PERSIST)
 			anp_tcp_persist_expired(sk);
+		else if (tp->tmode == ANP_TCP_T_REO)
+			anp_tcp_rack_timeout(sk);
+		else if (tp->tmode == ANP_TCP_T_TLP)
+			anp_tcp_tlp_timeout(sk);
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);

@@ -1662,13 +1662,30 @@ static void tt_passive_sack(struct tt_fix *f, struct tt_conn *c)
 }
 
 /*
- * RFC 6675 with two segments of six lost (S0, S2): the third duplicate
- * ACK, whose blocks put three SACKed segments above S0, starts
- * recovery with S0; cwnd = ssthresh = 3 segments and pipe (S0 again,
- * S2 and S5 not known lost) allows nothing more.  The next ACK SACKs
- * S5: S2 is lost now, pipe drops to one segment and S2 goes at once,
- * in the same round trip, where NewReno waits for a partial ACK.  The
- * partial ACK then sends nothing new, the full one ends recovery.
+ * The path's round trip is TT_RTT_US as far as RACK knows (min_RTT and
+ * SRTT): its reordering window, min_RTT / 4, is then far longer than a
+ * test runs, so only DupThresh SACKed segments, or the reordering
+ * timeout the test fires, make a segment lost (RFC 8985 6.2 step 4).
+ */
+#define TT_RTT_US	1000000U
+
+static void tt_rack_rtt(struct tt_conn *c)
+{
+	c->tp->rtt.srtt_us = TT_RTT_US;
+	c->tp->rack.min_rtt_us = TT_RTT_US;
+	c->tp->rack.min_rtt_stamp = tcp_jiffies32;
+}
+
+/*
+ * RFC 6675 with RACK (RFC 8985 6.2) and two segments of six lost (S0,
+ * S2): the first two duplicate ACKs SACK S1, then S3 and S4, inside
+ * the reordering window: nothing is lost yet.  The third, whose blocks
+ * make three SACKed segments (DupThresh: the window closes), makes
+ * lost every segment sent before S4 and not delivered, S0 and S2;
+ * recovery starts with S0, cwnd = ssthresh = 3 segments, and pipe (S0
+ * again and S5) lets S2 go at once, in the same round trip, where
+ * NewReno waits for a partial ACK.  SACKing S5, the partial ACK and
+ * the full one send nothing new; the full one ends recovery.
  */
 static void tt_test_sack_recovery(struct kunit *test)
 {
@@ -1677,6 +1694,7 @@ static void tt_test_sack_recovery(struct kunit *test)
 	u32 x, b[4];
 
 	tt_passive_sack(f, &c);
+	tt_rack_rtt(&c);
 	anp_test_mib_snap(f->ctx);
 	x = tt_send_segs(f, &c, 6);
 
@@ -1692,20 +1710,23 @@ static void tt_test_sack_recovery(struct kunit *test)
 	tt_sack_blocks(&c, 2, b);
 	tt_peer(f, &c, F_ACK, 0);
 	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_REO);
 	b[1] = x + 5 * PMSS;
 	tt_sack_blocks(&c, 2, b);
 	tt_peer(f, &c, F_ACK, 0);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 3U * PMSS);
 	KUNIT_EXPECT_EQ(test, c.tp->pipe, 3U * PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 2U);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RECOVERY), 1);
 
 	b[1] = x + 6 * PMSS;
 	tt_sack_blocks(&c, 2, b);
 	tt_peer(f, &c, F_ACK, 0);
-	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
 	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 2U);
@@ -1754,6 +1775,232 @@ static void tt_test_sack_lost_entry(struct kunit *test)
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_LOSS);
 	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 0U);
+}
+
+/*
+ * RFC 8985 6.2, 6.3: one SACK (S1 of three) inside the reordering
+ * window marks nothing and arms the reordering timeout.  When the
+ * window has passed (min_RTT made 1 us), the timeout finds S0 lost and
+ * starts recovery with it: no third duplicate ACK is needed.
+ */
+static void tt_test_rack_reo_timeout(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[2];
+
+	tt_passive_sack(f, &c);
+	tt_rack_rtt(&c);
+	anp_test_mib_snap(f->ctx);
+	x = tt_send_segs(f, &c, 3);
+	b[0] = x + PMSS;
+	b[1] = x + 2 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_REO);
+
+	c.tp->rack.min_rtt_us = 1;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 1U);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RECOVERY), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_RTX);
+}
+
+/*
+ * RFC 8985 6.2: a lost retransmission.  Of ten segments, an ACK SACKs
+ * S1..S7: S0 is lost and goes again.  S10, written and sent after that
+ * retransmission, is SACKed while S0 is not: the retransmission is lost
+ * (TcpExtTCPLostRetransmit) and so are S8 and S9, sent before S10 and
+ * not delivered; all three go at once, where RFC 6675 alone waited for
+ * the RTO.
+ */
+static void tt_test_rack_lost_retransmit(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[4];
+
+	tt_passive_sack(f, &c);
+	tt_rack_rtt(&c);
+	anp_test_mib_snap(f->ctx);
+	x = tt_send_segs(f, &c, 10);
+	b[0] = x + PMSS;
+	b[1] = x + 8 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 5U * PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->pipe, 3U * PMSS);
+
+	KUNIT_EXPECT_EQ(test, tt_write(&c, PMSS), PMSS);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + 10 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+
+	b[2] = b[0];
+	b[3] = b[1];
+	b[0] = x + 10 * PMSS;
+	b[1] = x + 11 * PMSS;
+	tt_sack_blocks(&c, 2, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK, x + 8 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + 9 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_LOST_RETRANSMIT), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 4);
+	KUNIT_EXPECT_EQ(test, c.tp->pipe, 3U * PMSS);
+
+	c.hnxt = x + 11 * PMSS;
+	tt_sack_blocks(&c, 0, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+}
+
+/*
+ * RFC 8985 6.2 steps 3, 4: S0 is acknowledged after S1 was SACKed,
+ * never retransmitted: the path reorders.  From then on three SACKed
+ * segments above a hole (S2) do not make it lost at once, as RFC
+ * 6675's DupThresh would: it waits out min_RTT / 4 in the reordering
+ * timeout, and is lost only when that fires after the window.
+ */
+static void tt_test_rack_reordering(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[2];
+
+	tt_passive_sack(f, &c);
+	tt_rack_rtt(&c);
+	anp_test_mib_snap(f->ctx);
+	x = tt_send_segs(f, &c, 6);
+	b[0] = x + PMSS;
+	b[1] = x + 2 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.reord);
+	c.hnxt = x + 2 * PMSS;
+	tt_sack_blocks(&c, 0, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, c.tp->rack.reord);
+
+	/* The ACK's RTT sample made min_RTT tiny: a long path again. */
+	tt_rack_rtt(&c);
+	b[0] = x + 3 * PMSS;
+	b[1] = x + 6 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 3U);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_REO);
+
+	c.tp->rack.min_rtt_us = 1;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RECOVERY), 1);
+}
+
+/*
+ * RFC 8985 7: the tail of a flight is lost.  The probe timeout, armed
+ * after the data went, sends the last segment again (nothing new
+ * waits), then the RTO is armed (7.3).  An ACK up to TLP.end_seq
+ * leaves the episode open; one beyond it (after a new segment) says
+ * the probe repaired a loss: cwnd = ssthresh = half the flight, at
+ * least two segments (7.4.2, TcpExtTCPLossProbeRecovery).
+ */
+static void tt_test_tlp_tail(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x;
+
+	tt_passive_sack(f, &c);
+	anp_test_mib_snap(f->ctx);
+	x = tt_send_segs(f, &c, 3);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_TLP);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_LOSS_PROBES), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_RTX);
+
+	c.hnxt = x + 3 * PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, c.tp->rack.tlp_on);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, PMSS), PMSS);
+	tt_hold(f);
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + 3 * PMSS, c.pnxt, HWIN, PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_RTX);
+	c.hnxt = x + 4 * PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.tlp_on);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_LOSS_PROBE_RECOVERY), 1);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.ssthresh, 2U * PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 2U * PMSS);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+}
+
+/*
+ * RFC 8985 7.3, 7.4: with the congestion window full and new data
+ * waiting, the probe sends one new segment, whatever cwnd says; its
+ * ACK ends the episode with no response.  A probe that resent old data
+ * and drew a D-SACK (both copies arrived) ends it the same way.
+ */
+static void tt_test_tlp_new_data(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	u32 iw = anp_cc_initial_window(PMSS) / PMSS;
+	struct tt_conn c = {};
+	u32 x, cwnd, b[2];
+
+	tt_passive_sack(f, &c);
+	anp_test_mib_snap(f->ctx);
+	x = tt_send_segs(f, &c, iw);
+	KUNIT_EXPECT_EQ(test, tt_write(&c, PMSS), PMSS);
+	tt_hold(f);
+	TT_NONE(f);
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + iw * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_LOSS_PROBES), 1);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.tlp_retrans);
+	c.hnxt = x + (iw + 1) * PMSS;
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.tlp_on);
+
+	/* A probe of old data, and the D-SACK of its copy. */
+	x = tt_send_segs(f, &c, 2);
+	cwnd = c.tp->cc.cwnd;
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK | F_PSH, x + PMSS, c.pnxt, HWIN, PMSS);
+	KUNIT_EXPECT_TRUE(test, c.tp->rack.tlp_retrans);
+	c.hnxt = x + 2 * PMSS;
+	b[0] = x + PMSS;
+	b[1] = x + 2 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.tlp_on);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_LOSS_PROBE_RECOVERY), 0);
+	KUNIT_EXPECT_GE(test, c.tp->cc.cwnd, cwnd);
 }
 
 /*
@@ -2441,6 +2688,11 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_fast_retransmit),
 	KUNIT_CASE(tt_test_sack_recovery),
 	KUNIT_CASE(tt_test_sack_lost_entry),
+	KUNIT_CASE(tt_test_rack_reo_timeout),
+	KUNIT_CASE(tt_test_rack_lost_retransmit),
+	KUNIT_CASE(tt_test_rack_reordering),
+	KUNIT_CASE(tt_test_tlp_tail),
+	KUNIT_CASE(tt_test_tlp_new_data),
 	KUNIT_CASE(tt_test_limited_transmit),
 	KUNIT_CASE(tt_test_rto),
 	{}
