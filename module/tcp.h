@@ -113,9 +113,13 @@ struct anp_tcp_rack {
 				 * ends this much later (0: none waits)
 				 */
 	u32 tlp_end_seq;	/* TLP.end_seq: SND.NXT when probed */
+	u32 dsack_round;	/* RACK.dsack_round: SND.NXT at a D-SACK */
+	u8 reo_wnd_mult;	/* RACK.reo_wnd_mult, 0 read as 1 */
+	u8 reo_wnd_persist;	/* RACK.reo_wnd_persist */
 	u8 valid:1,		/* xmit_us / end_seq / rtt_us are set */
 	   fack_valid:1,
 	   reord:1,		/* RACK.reordering_seen */
+	   dsack_round_on:1,	/* dsack_round is set (not None) */
 	   tlp_on:1,		/* a probe is outstanding (TLP episode) */
 	   tlp_retrans:1;	/* TLP.is_retrans: it resent old data */
 };
@@ -338,6 +342,8 @@ void anp_tcp_rack_rtt(struct anp_tcp_sock *tp, u32 rtt_us);
 void anp_tcp_rack_delivered(struct anp_tcp_sock *tp,
 			    const struct anp_tcp_skb_cb *cb);
 u32 anp_tcp_rack_detect_loss(struct sock *sk);
+void anp_tcp_rack_dsack(struct anp_tcp_sock *tp, bool dsack);
+void anp_tcp_rack_recovered(struct anp_tcp_sock *tp);
 void anp_tcp_rack_rearm(struct sock *sk, bool acked);
 void anp_tcp_rack_sent(struct sock *sk);
 void anp_tcp_rack_timeout(struct sock *sk);

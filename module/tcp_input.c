@@ -267,6 +267,7 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (tp->sack_ok) {
 		dsack = anp_tcp_sack_rcv(sk, opts);
+		anp_tcp_rack_dsack(tp, dsack);
 		ca.lost = anp_tcp_sack_update(sk);
 		ca.sack = true;
 	}

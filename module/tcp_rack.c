@@ -37,6 +37,8 @@
  * before the jiffy it was meant for has ended.
  */
 #define ANP_TCP_TIMEOUT_MIN	2
+/* RFC 8985 6.2 step 4: recoveries a widened reordering window lasts. */
+#define ANP_TCP_REO_WND_PERSIST	16
 
 /*
  * RFC 8985 6.2 step 1: RACK.min_RTT from an RTT sample.  A windowed
@@ -99,12 +101,49 @@ void anp_tcp_rack_delivered(struct anp_tcp_sock *tp,
 }
 
 /*
+ * RFC 8985 6.2 step 4, the D-SACK half of RACK_update_reo_wnd(): each
+ * round trip (until SND.UNA passes the SND.NXT of the first) with a
+ * D-SACK, a sign the window was too short and a retransmission
+ * spurious, widens the reordering window by one more min_RTT / 4, and
+ * keeps it wide for 16 recoveries.  The D-SACK also counts as
+ * reordering seen: the original of a segment sent again arrived after
+ * all (RFC 3708 2), which step 3 cannot see, since it skips
+ * retransmitted segments (Linux's undo marks reordering likewise).
+ */
+void anp_tcp_rack_dsack(struct anp_tcp_sock *tp, bool dsack)
+{
+	struct anp_tcp_rack *r = &tp->rack;
+
+	if (r->dsack_round_on && !anp_seq_before(tp->snd_una, r->dsack_round))
+		r->dsack_round_on = 0;
+	if (!dsack)
+		return;
+	r->reord = 1;
+	if (r->dsack_round_on)
+		return;
+	r->dsack_round = tp->snd_nxt;
+	r->dsack_round_on = 1;
+	r->reo_wnd_mult = max_t(u8, r->reo_wnd_mult, 1);
+	if (r->reo_wnd_mult < U8_MAX)
+		r->reo_wnd_mult++;
+	r->reo_wnd_persist = ANP_TCP_REO_WND_PERSIST;
+}
+
+/* RFC 8985 6.2 step 4: a recovery (fast or RTO) ended. */
+void anp_tcp_rack_recovered(struct anp_tcp_sock *tp)
+{
+	struct anp_tcp_rack *r = &tp->rack;
+
+	if (r->reo_wnd_persist && !--r->reo_wnd_persist)
+		r->reo_wnd_mult = 1;
+}
+
+/*
  * RFC 8985 6.2 step 4, RACK_update_reo_wnd(): no reordering window
  * while no reordering was seen and the connection is recovering, or
  * DupThresh segments are SACKed (so RACK then acts as RFC 6675's
- * DupThresh rule would); else min_RTT / 4, at most SRTT.  The D-SACK
- * adaptation of the multiplier (RFC 8985 6.2 step 4, RACK.reo_wnd_mult)
- * is not done: the multiplier is always 1.
+ * DupThresh rule would); else min_RTT / 4 times the D-SACK multiplier,
+ * at most SRTT.
  */
 static u32 anp_tcp_rack_reo_wnd(const struct anp_tcp_sock *tp)
 {
@@ -113,7 +152,8 @@ static u32 anp_tcp_rack_reo_wnd(const struct anp_tcp_sock *tp)
 	if (!r->reord && (tp->cc.state != ANP_CC_OPEN ||
 			  tp->sacked_out >= ANP_TCP_DUPTHRESH))
 		return 0;
-	return min(r->min_rtt_us / 4, tp->rtt.srtt_us);
+	return min(r->min_rtt_us / 4 * max_t(u32, r->reo_wnd_mult, 1),
+		   tp->rtt.srtt_us);
 }
 
 /*

@@ -169,10 +169,13 @@ void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	enum anp_cc_verdict verdict = ANP_CC_NONE;
-	bool was_rec = tp->cc.state == ANP_CC_RECOVERY;
+	u8 was = tp->cc.state;
+	bool was_rec = was == ANP_CC_RECOVERY;
 
 	if ((ca->acked || ca->dup || ca->lost) && tp->cc.ops)
 		verdict = tp->cc.ops->ack(&tp->cc, ca);
+	if (was != ANP_CC_OPEN && tp->cc.state == ANP_CC_OPEN)
+		anp_tcp_rack_recovered(tp);
 	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY) {
 		if (!was_rec)
 			ANP_TCP_INC(sk, SACK_RECOVERY);

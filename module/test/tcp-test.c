@@ -1916,6 +1916,44 @@ static void tt_test_rack_reordering(struct kunit *test)
 }
 
 /*
+ * RFC 8985 6.2 step 4: a D-SACK (the original of a segment sent twice
+ * arrived after all) is reordering seen, and widens the reordering
+ * window by one min_RTT / 4 per round trip that brings one: a second
+ * D-SACK in the same round changes nothing, one in the next round
+ * widens it again.
+ */
+static void tt_test_rack_dsack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[2];
+	int round;
+
+	tt_passive_sack(f, &c);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.reord);
+	for (round = 0; round < 2; round++) {
+		x = tt_send_segs(f, &c, 3);
+		c.hnxt = x + 2 * PMSS;
+		b[0] = x;
+		b[1] = x + PMSS;
+		tt_sack_blocks(&c, 1, b);
+		tt_peer(f, &c, F_ACK, 0);
+		TT_NONE(f);
+		KUNIT_EXPECT_TRUE(test, c.tp->rack.reord);
+		KUNIT_EXPECT_EQ(test, c.tp->rack.reo_wnd_mult, round + 2);
+		/* The same round (S2 unacknowledged): no wider. */
+		tt_peer(f, &c, F_ACK, 0);
+		TT_NONE(f);
+		KUNIT_EXPECT_EQ(test, c.tp->rack.reo_wnd_mult, round + 2);
+		/* The round ends once SND.UNA reaches its SND.NXT. */
+		c.hnxt = x + 3 * PMSS;
+		tt_sack_blocks(&c, 0, b);
+		tt_peer(f, &c, F_ACK, 0);
+		TT_NONE(f);
+	}
+}
+
+/*
  * RFC 8985 7: the tail of a flight is lost.  The probe timeout, armed
  * after the data went, sends the last segment again (nothing new
  * waits), then the RTO is armed (7.3).  An ACK up to TLP.end_seq
@@ -2691,6 +2729,7 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_rack_reo_timeout),
 	KUNIT_CASE(tt_test_rack_lost_retransmit),
 	KUNIT_CASE(tt_test_rack_reordering),
+	KUNIT_CASE(tt_test_rack_dsack),
 	KUNIT_CASE(tt_test_tlp_tail),
 	KUNIT_CASE(tt_test_tlp_new_data),
 	KUNIT_CASE(tt_test_limited_transmit),
