@@ -330,7 +330,7 @@ void anp_tcp_go_back_n(struct sock *sk);
 
 /* tcp_sack.c */
 bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts);
-bool anp_tcp_sack_update(struct sock *sk);
+bool anp_tcp_sack_update(struct sock *sk, bool full);
 #define ANP_TCP_SACK_ENTRY	BIT(0)	/* recovery starts: resend the head */
 #define ANP_TCP_SACK_HEAD_LOST	BIT(1)	/* a partial ACK: the head is lost */
 void anp_tcp_sack_recover(struct sock *sk, unsigned int how);
@@ -341,7 +341,7 @@ void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca);
 void anp_tcp_rack_rtt(struct anp_tcp_sock *tp, u32 rtt_us);
 void anp_tcp_rack_delivered(struct anp_tcp_sock *tp,
 			    const struct anp_tcp_skb_cb *cb);
-u32 anp_tcp_rack_detect_loss(struct sock *sk);
+u32 anp_tcp_rack_detect_loss(struct sock *sk, bool *marked);
 void anp_tcp_rack_dsack(struct anp_tcp_sock *tp, bool dsack);
 void anp_tcp_rack_recovered(struct anp_tcp_sock *tp);
 void anp_tcp_rack_rearm(struct sock *sk, bool acked);

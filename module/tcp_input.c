@@ -268,7 +268,8 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (tp->sack_ok) {
 		dsack = anp_tcp_sack_rcv(sk, opts);
 		anp_tcp_rack_dsack(tp, dsack);
-		ca.lost = anp_tcp_sack_update(sk);
+		ca.lost = anp_tcp_sack_update(sk, opts->present &
+						  ANP_TCP_OPT_SACK);
 		ca.sack = true;
 	}
 	anp_tcp_recovery(sk, &ca);

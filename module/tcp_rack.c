@@ -162,16 +162,17 @@ static u32 anp_tcp_rack_reo_wnd(const struct anp_tcp_sock *tp)
  * RACK.rtt + RACK.reo_wnd since it went.  A segment already lost and
  * not yet sent again is left as it is; a lost retransmission loses its
  * retransmitted mark, so recovery sends it again (Linux counts it as
- * TCPLostRetransmit).  Returns how long until the next segment's
+ * TCPLostRetransmit).  *marked: any segment was.  Returns how long until the next segment's
  * window ends (microseconds, 0: none waits): the reordering timeout.
  */
-u32 anp_tcp_rack_detect_loss(struct sock *sk)
+u32 anp_tcp_rack_detect_loss(struct sock *sk, bool *marked)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	const struct anp_tcp_rack *r = &tp->rack;
 	u32 now = tcp_clock_us(), wait = 0, reo;
 	struct sk_buff *skb;
 
+	*marked = false;
 	if (!r->valid)
 		return 0;
 	reo = anp_tcp_rack_reo_wnd(tp);
@@ -181,10 +182,18 @@ u32 anp_tcp_rack_detect_loss(struct sock *sk)
 
 		if (cb->sacked || (cb->lost && !cb->rtx_rec))
 			continue;
-		/* rtx_q is in sequence order, not sending order: no break. */
+		/*
+		 * rtx_q is in sequence order, not sending order; but first
+		 * transmissions go in sequence order and a retransmission
+		 * goes after its original, so beyond a segment sent once,
+		 * after RACK.segment, everything went later still.
+		 */
 		if (!anp_tcp_rack_sent_after(r->xmit_us, r->end_seq,
-					     cb->tx_us, cb->end_seq))
+					     cb->tx_us, cb->end_seq)) {
+			if (!cb->retrans)
+				break;
 			continue;
+		}
 		left = (s32)(cb->tx_us + r->rtt_us + reo - now);
 		if (left > 0) {
 			wait = max_t(u32, wait, left);
@@ -195,6 +204,7 @@ u32 anp_tcp_rack_detect_loss(struct sock *sk)
 			ANP_TCP_INC(sk, LOST_RETRANSMIT);
 		}
 		cb->lost = 1;
+		*marked = true;
 	}
 	return wait;
 }
@@ -322,7 +332,7 @@ void anp_tcp_rack_timeout(struct sock *sk)
 	tp->tmode = ANP_TCP_T_NONE;
 	if (!ca.flight)
 		return;
-	ca.lost = anp_tcp_sack_update(sk);
+	ca.lost = anp_tcp_sack_update(sk, true);
 	anp_tcp_recovery(sk, &ca);
 	if (tp->rack.reo_us)
 		anp_tcp_rack_arm_reo(sk, true);

@@ -80,17 +80,29 @@ bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
  * again, a lost retransmission is lost anew.  Pipe counts each segment
  * not lost, and each retransmitted in this recovery once more.  Returns
  * whether any segment is lost.
+ *
+ * full: the ACK carried SACK blocks (or a timeout asks).  Without, with
+ * nothing SACKed or lost and no recovery (pipe unused), only RACK runs,
+ * and only the segments sent before the latest delivered one are
+ * visited: the common case costs no walk of the whole queue.
  */
-bool anp_tcp_sack_update(struct sock *sk)
+bool anp_tcp_sack_update(struct sock *sk, bool full)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	u32 segs = 0, pipe = 0, lost = 0;
 	struct sk_buff *skb;
+	bool marked;
 
+	if (!full && !tp->sacked_out && !tp->lost_out &&
+	    tp->cc.state == ANP_CC_OPEN) {
+		tp->rack.reo_us = anp_tcp_rack_detect_loss(sk, &marked);
+		if (!marked)
+			return false;
+	}
 	skb_queue_walk(&tp->rtx_q, skb)
 		segs += ANP_TCP_SKB_CB(skb)->sacked;
 	tp->sacked_out = segs;
-	tp->rack.reo_us = anp_tcp_rack_detect_loss(sk);
+	tp->rack.reo_us = anp_tcp_rack_detect_loss(sk, &marked);
 	skb_queue_walk(&tp->rtx_q, skb) {
 		struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 		u32 len = cb->end_seq - cb->seq;
