@@ -200,6 +200,7 @@ enum anp_mib_field {
 	ANP_MIB_TCP_LOST_RETRANSMIT,	/* TCPLostRetransmit: RACK found one */
 	ANP_MIB_TCP_LOSS_PROBES,	/* TCPLossProbes: TLPs sent */
 	ANP_MIB_TCP_LOSS_PROBE_RECOVERY, /* TCPLossProbeRecovery */
+	ANP_MIB_TCP_DSACK_UNDO,		/* TCPDSACKUndo: spurious recovery */
 	ANP_MIB_TCP_DELAYED_ACKS,	/* TCPDelayedACKs: timer sent one */
 	ANP_MIB_TCP_KEEPALIVE_PROBES,	/* TCPKeepAlive */
 	ANP_MIB_TCP_WIN_PROBES,		/* zero-window probes sent */

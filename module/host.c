@@ -124,6 +124,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_TCP_LOST_RETRANSMIT] = "TcpExtTCPLostRetransmit",
 	[ANP_MIB_TCP_LOSS_PROBES] = "TcpExtTCPLossProbes",
 	[ANP_MIB_TCP_LOSS_PROBE_RECOVERY] = "TcpExtTCPLossProbeRecovery",
+	[ANP_MIB_TCP_DSACK_UNDO] = "TcpExtTCPDSACKUndo",
 	[ANP_MIB_TCP_DELAYED_ACKS] = "TcpExtDelayedACKs",
 	[ANP_MIB_TCP_KEEPALIVE_PROBES] = "TcpExtTCPKeepAlive",
 	[ANP_MIB_TCP_WIN_PROBES] = "TcpExtTCPWinProbe",

@@ -172,6 +172,16 @@ struct anp_tcp_sock {
 	u32 sacked_out;			/* segments SACKed */
 	u32 lost_out;			/* segments IsLost() */
 	struct anp_tcp_rack rack;
+	/*
+	 * RFC 3708 (tcp_sack.c): the recovery that began with SND.UNA at
+	 * undo_marker is spurious if every retransmission it made comes
+	 * back in a D-SACK; then cwnd and ssthresh go back to prior_*.
+	 */
+	u32 undo_marker;
+	u32 undo_retrans;		/* retransmissions not D-SACKed yet */
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
+	u8 undo_on:1;
 
 	u8 nodelay:1,			/* TCP_NODELAY */
 	   fin_queued:1,		/* our FIN is in the send queues */
@@ -336,6 +346,9 @@ bool anp_tcp_sack_update(struct sock *sk, bool full);
 void anp_tcp_sack_recover(struct sock *sk, unsigned int how);
 void anp_tcp_sack_clear(struct sock *sk);
 void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca);
+void anp_tcp_undo_start(struct anp_tcp_sock *tp, u32 cwnd, u32 ssthresh);
+void anp_tcp_undo_dsack(struct anp_tcp_sock *tp,
+			const struct anp_tcp_sack_block *b);
 
 /* tcp_rack.c */
 void anp_tcp_rack_rtt(struct anp_tcp_sock *tp, u32 rtt_us);

@@ -247,6 +247,12 @@ struct anp_cc_ops {
 	 * flight bytes outstanding: the response of fast recovery, at once.
 	 */
 	void (*reduce)(struct anp_cc *cc, u32 flight);
+	/*
+	 * RFC 3708 / RFC 4015: the reduction was for nothing (every
+	 * retransmission was spurious): back to cwnd and ssthresh as they
+	 * were before it, or more.
+	 */
+	void (*undo)(struct anp_cc *cc, u32 prior_cwnd, u32 prior_ssthresh);
 };
 
 extern const struct anp_cc_ops anp_cc_newreno;

@@ -12,6 +12,7 @@
  *                 without inflation or deflation (the engine sends by
  *                 "pipe")
  *   RFC 8985 7.4  the response to a loss a tail loss probe repaired
+ *   RFC 4015 3.2  undoing a reduction that D-SACKs proved spurious
  *   RFC 5681 4.1  restart after idle
  *   RFC 6928 2    the initial window
  *
@@ -219,6 +220,18 @@ static void anp_newreno_reduce(struct anp_cc *cc, u32 flight)
 	cc->bytes_acked = 0;
 }
 
+/*
+ * RFC 4015 3.2 (the Eifel response, as Linux's tcp_undo_cwnd_reduction()
+ * does it): restore what the spurious recovery took, keeping any growth
+ * since.
+ */
+static void anp_newreno_undo(struct anp_cc *cc, u32 prior_cwnd,
+			     u32 prior_ssthresh)
+{
+	cc->cwnd = max(cc->cwnd, prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, prior_ssthresh);
+}
+
 const struct anp_cc_ops anp_cc_newreno = {
 	.name = "newreno",
 	.init = anp_newreno_init,
@@ -226,5 +239,6 @@ const struct anp_cc_ops anp_cc_newreno = {
 	.timeout = anp_newreno_timeout,
 	.idle = anp_newreno_idle,
 	.reduce = anp_newreno_reduce,
+	.undo = anp_newreno_undo,
 };
 EXPORT_SYMBOL_IF_KUNIT(anp_cc_newreno);

@@ -268,6 +268,8 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (tp->sack_ok) {
 		dsack = anp_tcp_sack_rcv(sk, opts);
 		anp_tcp_rack_dsack(tp, dsack);
+		if (dsack)
+			anp_tcp_undo_dsack(tp, &opts->sacks[0]);
 		ca.lost = anp_tcp_sack_update(sk, opts->present &
 						  ANP_TCP_OPT_SACK);
 		ca.sack = true;

@@ -254,6 +254,8 @@ int anp_tcp_transmit(struct sock *sk, struct sk_buff *skb, bool rtx)
 		tp->last_data_sent = jiffies;
 	}
 	if (rtx) {
+		if (tp->undo_on)
+			tp->undo_retrans++;
 		cb->retrans++;
 		tp->total_retrans++;
 		tp->bytes_retrans += skb->len;
@@ -542,12 +544,14 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 		/* RFC 6675 5 (C.4): what goes out in recovery joins pipe. */
 		if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY)
 			tp->pipe += cb->end_seq - cb->seq;
-		anp_tcp_rack_sent(sk);
 		override = false;
 		sent = true;
 		if (probe)
 			break;
 	}
+	/* The retransmission or probe timer, once for what went. */
+	if (sent)
+		anp_tcp_rack_sent(sk);
 	/*
 	 * Linux's tcp_check_space() after tcp_data_snd_check(): with
 	 * TCP_NOTSENT_LOWAT, sending (not only an ACK) can make a waiting

@@ -171,6 +171,54 @@ void anp_tcp_sack_recover(struct sock *sk, unsigned int how)
 }
 
 /*
+ * RFC 3708 2: a fast recovery or an RTO begins from the open state
+ * (cwnd and ssthresh as they were before it); an RTO inside a recovery
+ * keeps the episode the recovery began (Linux's tcp_init_undo()).
+ */
+void anp_tcp_undo_start(struct anp_tcp_sock *tp, u32 cwnd, u32 ssthresh)
+{
+	tp->undo_on = 1;
+	tp->undo_marker = tp->snd_una;
+	tp->undo_retrans = 0;
+	tp->prior_cwnd = cwnd;
+	tp->prior_ssthresh = ssthresh;
+}
+
+/*
+ * RFC 3708 3.2: a D-SACK block b (RFC 2883) for data at or above the
+ * episode's start reports a retransmission that was not needed: one
+ * fewer left to account for, per segment it covers.
+ */
+void anp_tcp_undo_dsack(struct anp_tcp_sock *tp,
+			const struct anp_tcp_sack_block *b)
+{
+	u32 segs;
+
+	if (!tp->undo_on || !anp_seq_after(b->end, tp->undo_marker))
+		return;
+	segs = DIV_ROUND_UP(b->end - b->start, tp->mss);
+	tp->undo_retrans -= min(tp->undo_retrans, segs);
+}
+
+/*
+ * RFC 3708 3.2 / RFC 4015: once out of recovery, an episode whose
+ * retransmissions all came back in D-SACKs was spurious: undo its
+ * reduction (TcpExtTCPDSACKUndo), as Linux's tcp_try_undo_dsack().
+ */
+static void anp_tcp_try_undo(struct sock *sk)
+{
+	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
+
+	if (!tp->undo_on || tp->undo_retrans ||
+	    tp->cc.state != ANP_CC_OPEN)
+		return;
+	if (tp->cc.ops->undo)
+		tp->cc.ops->undo(&tp->cc, tp->prior_cwnd, tp->prior_ssthresh);
+	tp->undo_on = 0;
+	ANP_TCP_INC(sk, DSACK_UNDO);
+}
+
+/*
  * What congestion control makes of an ACK (or of RACK's reordering
  * timeout, tcp_rack.c), and the sending it asks for: with SACK, fast
  * recovery by the scoreboard (entry sends the first segment; a partial
@@ -181,13 +229,17 @@ void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 	enum anp_cc_verdict verdict = ANP_CC_NONE;
+	u32 cwnd = tp->cc.cwnd, ssthresh = tp->cc.ssthresh;
 	u8 was = tp->cc.state;
 	bool was_rec = was == ANP_CC_RECOVERY;
 
 	if ((ca->acked || ca->dup || ca->lost) && tp->cc.ops)
 		verdict = tp->cc.ops->ack(&tp->cc, ca);
+	if (was == ANP_CC_OPEN && tp->cc.state == ANP_CC_RECOVERY)
+		anp_tcp_undo_start(tp, cwnd, ssthresh);
 	if (was != ANP_CC_OPEN && tp->cc.state == ANP_CC_OPEN)
 		anp_tcp_rack_recovered(tp);
+	anp_tcp_try_undo(sk);
 	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY) {
 		if (!was_rec)
 			ANP_TCP_INC(sk, SACK_RECOVERY);

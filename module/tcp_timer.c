@@ -213,6 +213,8 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	 * sent, snd_max (snd_nxt is back at snd_una after an earlier
 	 * timeout's go-back-N).
 	 */
+	if (tp->cc.state == ANP_CC_OPEN)
+		anp_tcp_undo_start(tp, tp->cc.cwnd, tp->cc.ssthresh);
 	tp->cc.ops->timeout(&tp->cc, anp_tcp_flight(tp), tp->snd_max);
 	tp->ca_state = tp->cc.state;
 	/* Linux's tcp_retransmit_timer(): an RTO ends a TLP episode. */

@@ -1954,6 +1954,76 @@ static void tt_test_rack_dsack(struct kunit *test)
 }
 
 /*
+ * RFC 3708, RFC 4015: reordering made RACK take S0 for lost (three
+ * segments SACKed above it) and recovery halve cwnd.  The ACK that
+ * ends recovery carries a D-SACK for S0: the original arrived too, the
+ * only retransmission was spurious, and cwnd and ssthresh go back to
+ * what they were (TcpExtTCPDSACKUndo).
+ */
+static void tt_test_dsack_undo(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, cwnd, ssthresh, b[2];
+
+	tt_passive_sack(f, &c);
+	tt_rack_rtt(&c);
+	anp_test_mib_snap(f->ctx);
+	cwnd = c.tp->cc.cwnd;
+	ssthresh = c.tp->cc.ssthresh;
+	x = tt_send_segs(f, &c, 5);
+	b[0] = x + PMSS;
+	b[1] = x + 4 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	KUNIT_EXPECT_LT(test, c.tp->cc.cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c.tp->undo_retrans, 1U);
+
+	c.hnxt = x + 5 * PMSS;
+	b[0] = x;
+	b[1] = x + PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DSACK_UNDO), 1);
+	KUNIT_EXPECT_GE(test, c.tp->cc.cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.ssthresh, ssthresh);
+}
+
+/*
+ * RFC 3708: a recovery whose retransmission was needed (no D-SACK
+ * comes back for it) keeps its reduction.
+ */
+static void tt_test_dsack_no_undo(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[2];
+
+	tt_passive_sack(f, &c);
+	tt_rack_rtt(&c);
+	anp_test_mib_snap(f->ctx);
+	x = tt_send_segs(f, &c, 5);
+	b[0] = x + PMSS;
+	b[1] = x + 4 * PMSS;
+	tt_sack_blocks(&c, 1, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	c.hnxt = x + 5 * PMSS;
+	tt_sack_blocks(&c, 0, b);
+	tt_peer(f, &c, F_ACK, 0);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DSACK_UNDO), 0);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.ssthresh, c.tp->cc.cwnd);
+	KUNIT_EXPECT_LT(test, c.tp->cc.ssthresh, 5U * PMSS);
+}
+
+/*
  * RFC 8985 7: the tail of a flight is lost.  The probe timeout, armed
  * after the data went, sends the last segment again (nothing new
  * waits), then the RTO is armed (7.3).  An ACK up to TLP.end_seq
@@ -2730,6 +2800,8 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_rack_lost_retransmit),
 	KUNIT_CASE(tt_test_rack_reordering),
 	KUNIT_CASE(tt_test_rack_dsack),
+	KUNIT_CASE(tt_test_dsack_undo),
+	KUNIT_CASE(tt_test_dsack_no_undo),
 	KUNIT_CASE(tt_test_tlp_tail),
 	KUNIT_CASE(tt_test_tlp_new_data),
 	KUNIT_CASE(tt_test_limited_transmit),
