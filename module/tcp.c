@@ -78,6 +78,10 @@ void anp_tcp_set_state(struct sock *sk, int state)
 		ANP_INC_STATS(an, ANP_MIB_TCP_ATTEMPT_FAILS);
 	/* Pairs with inet_sk_state_load() in poll. */
 	smp_store_release(&sk->sk_state, state);
+	/* An open completes: Linux's tcp_init_transfer(). */
+	if (state == TCP_ESTABLISHED &&
+	    ((1 << old) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+		anp_tcp_init_buffer_space(sk);
 	/* CLOSED leaves the 4-tuple hash (a bound port stays bound). */
 	if (state == TCP_CLOSE && old != TCP_CLOSE)
 		anp_sock_disconnect(sk);
@@ -206,17 +210,21 @@ u32 anp_tcp_route_mss(struct sock *sk, __be32 daddr)
 }
 
 /*
- * RFC 7323 2.3: the shift we offer, the smallest that lets the 16-bit
- * field carry the largest window this socket may offer: half of the
- * biggest SO_RCVBUF (2 * rmem_max), or the TCP_WINDOW_CLAMP (Linux's
- * tcp_select_initial_window()).
+ * RFC 7323 2.3: the shift we offer, fixed for the connection, must let
+ * the 16-bit field carry the largest window this socket may come to
+ * offer: the buffer autotuning can reach (net.ipv4.tcp_rmem[2]), or
+ * the biggest SO_RCVBUF (rmem_max), as Linux's
+ * tcp_select_initial_window() takes max(tcp_rmem[2], rmem_max); or
+ * the TCP_WINDOW_CLAMP.
  */
 u8 anp_tcp_rcv_wscale(const struct sock *sk)
 {
+	const struct net *net = sock_net(sk);
 	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2,
 			  READ_ONCE(sysctl_rmem_max));
 	u32 clamp = READ_ONCE(anp_tcp_sk(sk)->window_clamp);
 
+	space = max_t(u32, space, READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]));
 	if (clamp)
 		space = min(space, clamp);
 	return clamp_t(int, ilog2(space) - 15, 0, ANP_TCP_MAX_WSCALE);
@@ -293,6 +301,9 @@ static void anp_tcp_init_seq(struct anp_tcp_sock *tp)
 	tp->pipe = 0;
 	tp->sacked_out = 0;
 	tp->lost_out = 0;
+	memset(&tp->rcv_rtt_est, 0, sizeof(tp->rcv_rtt_est));
+	memset(&tp->rcvq_space, 0, sizeof(tp->rcvq_space));
+	tp->rcv_rtt_last_tsecr = 0;
 }
 
 static void anp_tcp_destruct(struct sock *sk)
@@ -996,13 +1007,21 @@ static ssize_t anp_stream_sendpage(struct socket *sock, struct page *page,
 	return sock_no_sendpage(sock, page, offset, size, flags);
 }
 
-/* tcp_cleanup_rbuf(): tell the peer when reading opened the window. */
+/*
+ * tcp_cleanup_rbuf(): tell the peer when reading opened the window.
+ * Before, as Linux's recvmsg does after each copy: DRS counts what the
+ * reader took per RTT and may grow the buffer (tcp_buf.c), which the
+ * window offered now already reflects.
+ */
 static void anp_tcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
-	s32 cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
+	s32 cur;
 	u32 now;
 
+	if (copied > 0)
+		anp_tcp_rcv_space_adjust(sk);
+	cur = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
 	if (copied <= 0 || (sk->sk_shutdown & RCV_SHUTDOWN) ||
 	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
@@ -1494,7 +1513,9 @@ static void anp_tcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_rcv_wscale = tp->rcv_wscale;
 	}
 	info->tcpi_reordering = 3;
-	info->tcpi_rcv_space = anp_tcp_rcv_space(sk);
+	/* Linux's: the receiver's RTT and the bytes read in the last. */
+	info->tcpi_rcv_rtt = tp->rcv_rtt_est.rtt_us >> 3;
+	info->tcpi_rcv_space = tp->rcvq_space.space;
 	info->tcpi_total_retrans = tp->total_retrans;
 	info->tcpi_bytes_acked = tp->bytes_acked;
 	info->tcpi_bytes_received = tp->bytes_received;

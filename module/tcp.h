@@ -5,6 +5,7 @@
  *   tcp.c         SOCK_STREAM proto_ops and proto: the socket calls
  *   tcp_input.c   segment arrival: demux, RFC 9293 3.10.7 per state
  *   tcp_output.c  segments out: send queue, retransmit queue, ACK/RST
+ *   tcp_buf.c     receive and send buffer autotuning (DRS)
  *   tcp_sack.c    the sender's SACK scoreboard and recovery (RFC 6675)
  *   tcp_rack.c    RACK-TLP loss detection (RFC 8985): which segments
  *                 the scoreboard takes for lost, the reordering and
@@ -220,6 +221,25 @@ struct anp_tcp_sock {
 	 */
 	unsigned long rtx_start;
 
+	/*
+	 * Buffer autotuning (tcp_buf.c, Linux's rcv_rtt_est and
+	 * rcvq_space): the receiver's RTT estimate in us, times 8 (0:
+	 * none yet), and the measurement under way: until RCV.NXT passes
+	 * seq (window-based) or TSecr changes; what the reader took
+	 * (space) in the last RTT and since when (seq, time in us).
+	 */
+	struct {
+		u32 rtt_us;
+		u32 seq;
+		u64 time;
+	} rcv_rtt_est;
+	struct {
+		u32 space;
+		u32 seq;
+		u64 time;
+	} rcvq_space;
+	u32 rcv_rtt_last_tsecr;
+
 	struct anp_rtt rtt;
 	struct anp_cc cc;
 	struct anp_ofo ofo;
@@ -337,6 +357,14 @@ void anp_tcp_free_skb(struct sock *sk, struct sk_buff *skb);
 void anp_tcp_purge_queues(struct sock *sk);
 void anp_tcp_retransmit_head(struct sock *sk);
 void anp_tcp_go_back_n(struct sock *sk);
+
+/* tcp_buf.c */
+void anp_tcp_init_buffer_space(struct sock *sk);
+void anp_tcp_new_space(struct sock *sk);
+void anp_tcp_rcv_rtt_measure(struct sock *sk);
+void anp_tcp_rcv_rtt_measure_ts(struct sock *sk, u32 len,
+				const struct anp_tcp_opts *opts);
+void anp_tcp_rcv_space_adjust(struct sock *sk);
 
 /* tcp_sack.c */
 bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts);

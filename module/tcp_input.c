@@ -253,7 +253,7 @@ static void anp_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		 */
 		if (sk->sk_socket &&
 		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
-			sk->sk_write_space(sk);
+			anp_tcp_new_space(sk);
 	} else if (ack == tp->snd_una && !skb->len &&
 		   !(cb->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
 		   wnd == tp->snd_wnd && tp->snd_max != tp->snd_una) {
@@ -661,6 +661,9 @@ static bool anp_tcp_data(struct sock *sk, struct sk_buff *skb)
 	}
 	if (tp->num_sacks)
 		anp_tcp_sack_clean(tp->sacks, &tp->num_sacks, tp->rcv_nxt);
+	/* DRS without timestamps: the time a window takes to arrive. */
+	if (queued)
+		anp_tcp_rcv_rtt_measure(sk);
 	if (fin)
 		anp_tcp_fin(sk);
 	if (queued && !sock_flag(sk, SOCK_DEAD))
@@ -1175,6 +1178,7 @@ static void anp_tcp_rcv_state(struct sock *sk, struct sk_buff *skb)
 	case TCP_ESTABLISHED:
 		if (zero_wnd)
 			break;
+		anp_tcp_rcv_rtt_measure_ts(sk, skb->len, &opts);
 		if (skb->len || (cb->flags & TCPHDR_FIN)) {
 			ack_now = anp_tcp_data(sk, skb);
 			skb = NULL;

@@ -1280,6 +1280,76 @@ TCP_CASE(t_tcp_bufs, "tcp-so-rcvbuf-sndbuf",
 	      v.fam == AF_INET, V(v, "SO_RCVBUF 100000 reads doubled"));
 }
 
+// A bulk transfer of RCVBUF_BULK bytes from the peer to the socket under
+// test, which reads it all and asks SO_RCVBUF after every read; lock_to:
+// SO_RCVBUF set first (0: the default).  Returns SO_RCVBUF before the
+// transfer and the largest value read during it.
+constexpr size_t RCVBUF_BULK = 8u << 20;
+
+std::pair<int, int> bulk_rcvbuf(const variant &v, int lock_to)
+{
+	conn c = establish(v);
+	int t = c.t.get();
+
+	if (lock_to)
+		set_int_opt(t, SOL_SOCKET, SO_RCVBUF, lock_to, "SO_RCVBUF");
+	int first = get_int_opt(t, SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF");
+	int most = first;
+	pid_t pid = fork();
+
+	REQUIRE(pid >= 0, "fork");
+	if (pid == 0) {
+		std::vector<unsigned char> b(RCVBUF_BULK, 0x5a);
+
+		send_all(c.p.get(), b.data(), b.size());
+		_exit(close(c.p.release()) == 0 ? 0 : 1);
+	}
+	close(c.p.release());
+	set_tv(t, SO_RCVTIMEO, 10000);
+	std::vector<char> buf(1 << 16);
+	size_t got = 0;
+	sys_result r{0, 0};
+
+	while (got < RCVBUF_BULK) {
+		r = sys([&] { return recv(t, buf.data(), buf.size(), 0); });
+		if (!r.ok() || r.ret == 0)
+			break;
+		got += static_cast<size_t>(r.ret);
+		most = std::max(most, get_int_opt(t, SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"));
+	}
+	int st;
+
+	waitpid(pid, &st, 0);
+	CHECK(got == RCVBUF_BULK, V(v, "received " + std::to_string(got) + " of " +
+				    std::to_string(RCVBUF_BULK) + ": " + r.str()));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, V(v, "the sender failed"));
+	return {first, most};
+}
+
+TCP_CASE(t_tcp_rcvbuf_autotune, "tcp-rcvbuf-autotune",
+	 "receive-buffer autotuning (Linux's tcp_rcv_space_adjust(), DRS): a "
+	 "socket with the default SO_RCVBUF sees it grow during a bulk "
+	 "transfer, as AF_INET's does",
+	 "", "")
+{
+	auto [first, most] = bulk_rcvbuf(v, 0);
+
+	CHECK(most > first, V(v, "SO_RCVBUF stayed " + std::to_string(first) +
+			      " through " + std::to_string(RCVBUF_BULK) + " bytes"));
+}
+
+TCP_CASE(t_tcp_rcvbuf_locked, "tcp-rcvbuf-locked",
+	 "SO_RCVBUF set by the program (SOCK_RCVBUF_LOCK): a bulk transfer "
+	 "leaves it as set, as AF_INET's",
+	 "", "")
+{
+	auto [first, most] = bulk_rcvbuf(v, 65536);
+
+	CHECK(first == 131072, V(v, "SO_RCVBUF 65536 reads " + std::to_string(first)));
+	CHECK(most == first, V(v, "SO_RCVBUF " + std::to_string(first) + " grew to " +
+			       std::to_string(most)));
+}
+
 TCP_CASE(t_tcp_rcvlowat, "tcp-so-rcvlowat",
 	 "SO_RCVLOWAT 10: 5 bytes raise no POLLIN; 10 do; a blocking recv waits "
 	 "for 10",

@@ -3591,7 +3591,8 @@ static void tt_test_notsent_lowat(struct kunit *test)
 
 /*
  * An active open offers every option (TSecr 0, RFC 7323 3.2; a window
- * scale that covers the largest SO_RCVBUF, 2.3); a SYN,ACK with all of
+ * scale that covers the largest SO_RCVBUF and the largest buffer
+ * autotuning reaches, 2.3); a SYN,ACK with all of
  * them turns each on: SMSS loses the 12 bytes of timestamps, the ACK
  * echoes the peer's TSval, windows are scaled both ways after the SYNs
  * (2.2).
@@ -3607,6 +3608,8 @@ static void tt_test_opts_active(struct kunit *test)
 			.wscale = 7, .tsval = PTS,
 		},
 	};
+	u32 tb_space = max_t(u32, READ_ONCE(sysctl_rmem_max),
+			     READ_ONCE(init_net.ipv4.sysctl_tcp_rmem[2]));
 	struct sockaddr_anp sa;
 	struct tt_conn c;
 	struct tt_out o;
@@ -3615,10 +3618,9 @@ static void tt_test_opts_active(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.hsyn.present, TT_OPT_ALL);
 	KUNIT_EXPECT_EQ(test, c.hsyn.tsecr, 0U);
 	KUNIT_EXPECT_EQ(test, c.hsyn.wscale, c.tp->rcv_wscale);
-	KUNIT_EXPECT_GE(test, (u64)U16_MAX << c.hsyn.wscale,
-			(u64)READ_ONCE(sysctl_rmem_max));
-	KUNIT_EXPECT_LT(test, (u64)U16_MAX << c.hsyn.wscale,
-			2ULL * READ_ONCE(sysctl_rmem_max));
+	/* ... the buffer autotuning may reach too (Linux's max of both). */
+	KUNIT_EXPECT_GE(test, (u64)U16_MAX << c.hsyn.wscale, (u64)tb_space);
+	KUNIT_EXPECT_LT(test, (u64)U16_MAX << c.hsyn.wscale, 2ULL * tb_space);
 	s.ack = c.hnxt;
 	s.opts.tsecr = c.hsyn.tsval;
 	tt_send(f, &c, &s);
@@ -3908,5 +3910,262 @@ static struct kunit_suite tt_timer_suite = {
 	.test_cases = tt_timer_cases,
 };
 
+/* ---- buffer autotuning (tcp_buf.c) --------------------------------- */
+
+#define TB_SEG		(PMSS - TCPOLEN_TSTAMP_ALIGNED)	/* rcv_mss with TS */
+#define TB_SEGS		20
+#define TB_RTT_MS	10			/* what the peer's TSecr says */
+
+/* setsockopt(SOL_SOCKET, opt, val) as a program would call it. */
+static void tb_sock_opt(struct tt_fix *f, struct socket *sock, int opt,
+			int val)
+{
+	KUNIT_EXPECT_EQ(f->test, sock_setsockopt(sock, SOL_SOCKET, opt,
+						 KERNEL_SOCKPTR(&val),
+						 sizeof(val)), 0);
+}
+
+/*
+ * Pop everything the host sent on c.  RFC 9293 3.8.6.2.2, RFC 7323 2.4:
+ * the right edge of the window (SEG.ACK + window) never moves back;
+ * *edge follows it, *wmax is the largest window seen (bytes).
+ */
+static void tb_drain(struct tt_fix *f, const struct tt_conn *c, u32 *edge,
+		     u32 *wmax)
+{
+	struct tt_out o;
+
+	while (anp_test_tx_count(f->t)) {
+		u32 win, right;
+
+		if (!tt_pop(f, &o, __LINE__))
+			return;
+		if (!(o.flags & F_ACK) || (o.flags & F_SYN))
+			continue;
+		win = (u32)o.win << c->tp->rcv_wscale;
+		right = o.ack + win;
+		KUNIT_EXPECT_FALSE_MSG(f->test, anp_seq_before(right, *edge),
+				       "window edge %u moved back to %u",
+				       *edge, right);
+		*edge = right;
+		*wmax = max(*wmax, win);
+	}
+}
+
+/*
+ * A passive open with timestamps and window scaling, then TB_SEGS
+ * full-sized segments whose TSecr is TB_RTT_MS old; an RTT passes and
+ * the reader takes them all.  Returns the largest window offered after
+ * the read; *before: SO_RCVBUF before the read.
+ */
+static u32 tb_bulk_read(struct tt_fix *f, struct tt_conn *c,
+			struct socket *lsock, u32 *before)
+{
+	struct kunit *test = f->test;
+	struct anp_tcp_opts syn = {
+		.present = ANP_TCP_OPT_TS | ANP_TCP_OPT_WSCALE,
+		.wscale = 7, .tsval = PTS,
+	};
+	u32 edge, wmax = 0, rtt;
+	struct tt_out o;
+	int i;
+
+	c->popts = (struct anp_tcp_opts){
+		.present = ANP_TCP_OPT_TS, .tsval = PTS + 1,
+	};
+	tt_passive_opts(f, c, lsock, PWIN, HWIN, &syn, &o);
+	KUNIT_ASSERT_GT(test, c->tp->rcv_wscale, 0);
+	KUNIT_EXPECT_EQ(test, c->tp->rcv_mss, TB_SEG);
+	edge = c->pnxt + HWIN;
+	for (i = 0; i < TB_SEGS; i++) {
+		c->popts.tsecr = anp_tcp_ts_now(c->tp) - TB_RTT_MS;
+		tt_peer(f, c, F_ACK, TB_SEG);
+		c->pnxt += TB_SEG;
+		tb_drain(f, c, &edge, &wmax);
+	}
+	/* The receiver's RTT from the TSecr (RFC 7323 4.1), in us. */
+	rtt = c->tp->rcv_rtt_est.rtt_us >> 3;
+	KUNIT_EXPECT_GE(test, rtt, TB_RTT_MS * USEC_PER_MSEC);
+	KUNIT_EXPECT_LT(test, rtt, (TB_RTT_MS + 1000) * USEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, c->tp->rcvq_space.space,
+			TCP_INIT_CWND * (u32)c->tp->advmss);
+	*before = READ_ONCE(c->sk->sk_rcvbuf);
+	/* More than the initial window is read one RTT later. */
+	c->tp->rcvq_space.time -= 2 * TB_RTT_MS * USEC_PER_MSEC;
+	tt_read_expect(f, c, c->pnxt - TB_SEGS * TB_SEG, TB_SEGS * TB_SEG);
+	/* Linux's tcpi_rcv_space: what was read in the last RTT. */
+	KUNIT_EXPECT_EQ(test, c->tp->rcvq_space.space, TB_SEGS * TB_SEG);
+	wmax = 0;
+	tb_drain(f, c, &edge, &wmax);
+	/* The window never shrinks: the edge stays where it was sent. */
+	KUNIT_EXPECT_FALSE(test, anp_seq_before(c->tp->rcv_wup +
+						c->tp->rcv_wnd, edge));
+	return wmax;
+}
+
+/*
+ * Linux's tcp_rcv_space_adjust() (Fisk & Feng's DRS): once the reader
+ * takes more per receiver RTT than the initial window, SO_RCVBUF grows
+ * (up to net.ipv4.tcp_rmem[2]) and the window offered right away is
+ * larger than the default buffer could ever offer.
+ */
+static void tb_test_rcvbuf_grows(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 before, wmax;
+
+	wmax = tb_bulk_read(f, &c, tt_listener(f, HPORT, 4), &before);
+	KUNIT_EXPECT_GT(test, READ_ONCE(c.sk->sk_rcvbuf), before);
+	KUNIT_EXPECT_LE(test, READ_ONCE(c.sk->sk_rcvbuf),
+			READ_ONCE(init_net.ipv4.sysctl_tcp_rmem[2]));
+	/* The window update the read sends (tcp_cleanup_rbuf()). */
+	KUNIT_EXPECT_GT(test, wmax, before / 2);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_wnd, wmax);
+}
+
+/* SO_RCVBUF set (SOCK_RCVBUF_LOCK): the same reads grow nothing. */
+static void tb_test_rcvbuf_locked(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct socket *lsock = tt_listener(f, HPORT, 4);
+	u32 dflt = READ_ONCE(lsock->sk->sk_rcvbuf), before, wmax;
+	struct tt_conn c = {};
+
+	/* The default size, locked: doubled as SO_RCVBUF does. */
+	tb_sock_opt(f, lsock, SO_RCVBUF, dflt / 2);
+	wmax = tb_bulk_read(f, &c, lsock, &before);
+	KUNIT_EXPECT_EQ(test, before, dflt);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_rcvbuf), before);
+	KUNIT_EXPECT_LE(test, wmax, before / 2);
+	KUNIT_EXPECT_LE(test, c.tp->rcv_wnd, before / 2);
+}
+
+/*
+ * Linux's tcp_rcv_rtt_measure(), without timestamps: the receiver's
+ * RTT is the time a window of data takes to arrive after a segment
+ * started the measurement (DRS's estimate; an upper bound).
+ */
+static void tb_test_rcv_rtt_window(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 end, edge, wmax = 0, rtt;
+
+	tt_passive(f, &c, PWIN);
+	edge = c.pnxt + HWIN;
+	tt_peer(f, &c, F_ACK, PMSS);
+	c.pnxt += PMSS;
+	tb_drain(f, &c, &edge, &wmax);
+	end = c.tp->rcv_rtt_est.seq;
+	KUNIT_EXPECT_EQ(test, end, c.pnxt + (u32)HWIN);
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_rtt_est.rtt_us, 0U);
+	c.tp->rcv_rtt_est.time -= TB_RTT_MS * USEC_PER_MSEC;
+	while (anp_seq_before(c.pnxt, end)) {
+		tt_read_expect(f, &c, c.pnxt - PMSS, PMSS);
+		/* Not a window yet: no sample. */
+		KUNIT_EXPECT_EQ(test, c.tp->rcv_rtt_est.rtt_us, 0U);
+		tt_peer(f, &c, F_ACK, PMSS);
+		c.pnxt += PMSS;
+		tb_drain(f, &c, &edge, &wmax);
+	}
+	rtt = c.tp->rcv_rtt_est.rtt_us >> 3;
+	KUNIT_EXPECT_GE(test, rtt, TB_RTT_MS * USEC_PER_MSEC);
+	KUNIT_EXPECT_LT(test, rtt, (TB_RTT_MS + 1000) * USEC_PER_MSEC);
+	/* The next window starts at once. */
+	KUNIT_EXPECT_EQ(test, c.tp->rcv_rtt_est.seq,
+			c.pnxt + c.tp->rcv_wnd);
+}
+
+/*
+ * The writer fills SO_SNDBUF with a congestion window of cwnd_segs;
+ * the peer ACKs the first segment (Linux's tcp_new_space()).  Returns
+ * SO_SNDBUF before the ACK.
+ */
+static u32 tb_fill_sndbuf(struct tt_fix *f, struct tt_conn *c, u32 cwnd_segs,
+			  bool lock)
+{
+	struct kunit *test = f->test;
+	struct tt_seg s = { .flags = F_ACK, .win = PWIN };
+	u32 edge, wmax = 0, before;
+	int n;
+
+	tt_passive(f, c, PWIN);
+	if (lock)
+		tb_sock_opt(f, c->sock, SO_SNDBUF,
+			    READ_ONCE(c->sk->sk_sndbuf) / 2);
+	before = READ_ONCE(c->sk->sk_sndbuf);
+	c->tp->cc.cwnd = cwnd_segs * c->tp->mss;
+	/* More than SO_SNDBUF takes: the writer would block. */
+	n = tt_write(c, 2 * before);
+	KUNIT_EXPECT_GT(test, n, 0);
+	KUNIT_EXPECT_LT(test, n, 2 * (int)before);
+	KUNIT_EXPECT_TRUE(test, test_bit(SOCK_NOSPACE, &c->sock->flags));
+	edge = c->pnxt + HWIN;
+	tb_drain(f, c, &edge, &wmax);
+	s.seq = c->pnxt;
+	s.ack = c->hnxt + c->tp->mss;
+	tt_send(f, c, &s);
+	tb_drain(f, c, &edge, &wmax);
+	return before;
+}
+
+/*
+ * Linux's tcp_sndbuf_expand(): the application, not cwnd, limits the
+ * sender (all it queued fits in cwnd): SO_SNDBUF grows to hold twice
+ * cwnd's segments, within net.ipv4.tcp_wmem[2], and the writer may
+ * write again.
+ */
+static void tb_test_sndbuf_grows(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 before = tb_fill_sndbuf(f, &c, 200, false);
+	u32 now = READ_ONCE(c.sk->sk_sndbuf);
+
+	KUNIT_EXPECT_GT(test, now, before);
+	KUNIT_EXPECT_GE(test, now, 2 * 200 * (u32)c.tp->mss);
+	KUNIT_EXPECT_LE(test, now,
+			(u32)READ_ONCE(init_net.ipv4.sysctl_tcp_wmem[2]));
+	KUNIT_EXPECT_GT(test, tt_write(&c, c.tp->mss), 0);
+}
+
+/* cwnd, not the buffer, limits the sender: no growth. */
+static void tb_test_sndbuf_cwnd_limited(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 before = tb_fill_sndbuf(f, &c, TCP_INIT_CWND, false);
+
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_sndbuf), before);
+}
+
+/* SO_SNDBUF set (SOCK_SNDBUF_LOCK): no growth. */
+static void tb_test_sndbuf_locked(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c;
+	u32 before = tb_fill_sndbuf(f, &c, 200, true);
+
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c.sk->sk_sndbuf), before);
+}
+
+static struct kunit_case tb_cases[] = {
+	KUNIT_CASE(tb_test_rcvbuf_grows),
+	KUNIT_CASE(tb_test_rcvbuf_locked),
+	KUNIT_CASE(tb_test_rcv_rtt_window),
+	KUNIT_CASE(tb_test_sndbuf_grows),
+	KUNIT_CASE(tb_test_sndbuf_cwnd_limited),
+	KUNIT_CASE(tb_test_sndbuf_locked),
+	{}
+};
+
+static struct kunit_suite tb_suite = {
+	.name = "anp-tcp-autotune",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tb_cases,
+};
+
 kunit_test_suites(&tt_open_suite, &tt_data_suite, &tt_5961_suite,
-		  &tt_close_suite, &tt_rmem_suite, &tt_timer_suite);
+		  &tt_close_suite, &tt_rmem_suite, &tt_timer_suite, &tb_suite);
