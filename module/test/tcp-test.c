@@ -1677,6 +1677,26 @@ static void tt_rack_rtt(struct tt_conn *c)
 }
 
 /*
+ * A SACK connection on such a path, the counters snapped, n full
+ * segments sent: the first one's sequence number.
+ */
+static u32 tt_sack_flight(struct tt_fix *f, struct tt_conn *c, int n)
+{
+	tt_passive_sack(f, c);
+	tt_rack_rtt(c);
+	anp_test_mib_snap(f->ctx);
+	return tt_send_segs(f, c, n);
+}
+
+/* The peer's ACK (of c->hnxt) with the n SACK blocks in b. */
+static void tt_peer_sack(struct tt_fix *f, struct tt_conn *c,
+			 unsigned int n, const u32 *b)
+{
+	tt_sack_blocks(c, n, b);
+	tt_peer(f, c, F_ACK, 0);
+}
+
+/*
  * RFC 6675 with RACK (RFC 8985 6.2) and two segments of six lost (S0,
  * S2): the first two duplicate ACKs SACK S1, then S3 and S4, inside
  * the reordering window: nothing is lost yet.  The third, whose blocks
@@ -1693,28 +1713,22 @@ static void tt_test_sack_recovery(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[4];
 
-	tt_passive_sack(f, &c);
-	tt_rack_rtt(&c);
-	anp_test_mib_snap(f->ctx);
-	x = tt_send_segs(f, &c, 6);
+	x = tt_sack_flight(f, &c, 6);
 
 	b[0] = x + PMSS;
 	b[1] = x + 2 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	b[0] = x + 3 * PMSS;
 	b[1] = x + 4 * PMSS;
 	b[2] = x + PMSS;
 	b[3] = x + 2 * PMSS;
-	tt_sack_blocks(&c, 2, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 2, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 0U);
 	KUNIT_EXPECT_EQ(test, c.tp->tmode, (u8)ANP_TCP_T_REO);
 	b[1] = x + 5 * PMSS;
-	tt_sack_blocks(&c, 2, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 2, b);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
 	TT_NONE(f);
@@ -1725,21 +1739,18 @@ static void tt_test_sack_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RECOVERY), 1);
 
 	b[1] = x + 6 * PMSS;
-	tt_sack_blocks(&c, 2, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 2, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
 	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 2U);
 
 	/* S0 arrived: a partial ACK up to the hole at S2. */
 	c.hnxt = x + 2 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
 	c.hnxt = x + 6 * PMSS;
-	tt_sack_blocks(&c, 0, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 0, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 3U * PMSS);
@@ -1764,8 +1775,7 @@ static void tt_test_sack_lost_entry(struct kunit *test)
 	x = tt_send_segs(f, &c, 5);
 	b[0] = x + PMSS;
 	b[1] = x + 5 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
 	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
@@ -1789,14 +1799,10 @@ static void tt_test_rack_reo_timeout(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[2];
 
-	tt_passive_sack(f, &c);
-	tt_rack_rtt(&c);
-	anp_test_mib_snap(f->ctx);
-	x = tt_send_segs(f, &c, 3);
+	x = tt_sack_flight(f, &c, 3);
 	b[0] = x + PMSS;
 	b[1] = x + 2 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 0U);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
@@ -1826,14 +1832,10 @@ static void tt_test_rack_lost_retransmit(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[4];
 
-	tt_passive_sack(f, &c);
-	tt_rack_rtt(&c);
-	anp_test_mib_snap(f->ctx);
-	x = tt_send_segs(f, &c, 10);
+	x = tt_sack_flight(f, &c, 10);
 	b[0] = x + PMSS;
 	b[1] = x + 8 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 5U * PMSS);
@@ -1848,8 +1850,7 @@ static void tt_test_rack_lost_retransmit(struct kunit *test)
 	b[3] = b[1];
 	b[0] = x + 10 * PMSS;
 	b[1] = x + 11 * PMSS;
-	tt_sack_blocks(&c, 2, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 2, b);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	TT_EXPECT(f, &c, F_ACK, x + 8 * PMSS, c.pnxt, HWIN, PMSS);
 	TT_EXPECT(f, &c, F_ACK | F_PSH, x + 9 * PMSS, c.pnxt, HWIN, PMSS);
@@ -1859,8 +1860,7 @@ static void tt_test_rack_lost_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.tp->pipe, 3U * PMSS);
 
 	c.hnxt = x + 11 * PMSS;
-	tt_sack_blocks(&c, 0, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 0, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
 	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
@@ -1879,19 +1879,14 @@ static void tt_test_rack_reordering(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[2];
 
-	tt_passive_sack(f, &c);
-	tt_rack_rtt(&c);
-	anp_test_mib_snap(f->ctx);
-	x = tt_send_segs(f, &c, 6);
+	x = tt_sack_flight(f, &c, 6);
 	b[0] = x + PMSS;
 	b[1] = x + 2 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_FALSE(test, c.tp->rack.reord);
 	c.hnxt = x + 2 * PMSS;
-	tt_sack_blocks(&c, 0, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 0, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_TRUE(test, c.tp->rack.reord);
 
@@ -1899,8 +1894,7 @@ static void tt_test_rack_reordering(struct kunit *test)
 	tt_rack_rtt(&c);
 	b[0] = x + 3 * PMSS;
 	b[1] = x + 6 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 3U);
 	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 0U);
@@ -1974,8 +1968,7 @@ static void tt_test_dsack_undo(struct kunit *test)
 	x = tt_send_segs(f, &c, 5);
 	b[0] = x + PMSS;
 	b[1] = x + 4 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
@@ -1985,8 +1978,7 @@ static void tt_test_dsack_undo(struct kunit *test)
 	c.hnxt = x + 5 * PMSS;
 	b[0] = x;
 	b[1] = x + PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DSACK_UNDO), 1);
@@ -2004,18 +1996,13 @@ static void tt_test_dsack_no_undo(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[2];
 
-	tt_passive_sack(f, &c);
-	tt_rack_rtt(&c);
-	anp_test_mib_snap(f->ctx);
-	x = tt_send_segs(f, &c, 5);
+	x = tt_sack_flight(f, &c, 5);
 	b[0] = x + PMSS;
 	b[1] = x + 4 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	c.hnxt = x + 5 * PMSS;
-	tt_sack_blocks(&c, 0, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 0, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_DSACK_UNDO), 0);
@@ -2103,8 +2090,7 @@ static void tt_test_tlp_new_data(struct kunit *test)
 	c.hnxt = x + 2 * PMSS;
 	b[0] = x + PMSS;
 	b[1] = x + 2 * PMSS;
-	tt_sack_blocks(&c, 1, b);
-	tt_peer(f, &c, F_ACK, 0);
+	tt_peer_sack(f, &c, 1, b);
 	TT_NONE(f);
 	KUNIT_EXPECT_FALSE(test, c.tp->rack.tlp_on);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_LOSS_PROBE_RECOVERY), 0);
