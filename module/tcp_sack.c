@@ -18,8 +18,24 @@
 #include "tcp.h"
 
 /*
+ * RFC 2883 4: the first block reports a duplicate (a D-SACK) when it
+ * lies below SND.UNA or inside the second block.
+ */
+static bool anp_tcp_sack_is_dsack(const struct anp_tcp_sock *tp,
+				  const struct anp_tcp_opts *o)
+{
+	const struct anp_tcp_sack_block *b = &o->sacks[0];
+
+	if (!o->num_sacks || !anp_seq_before(b->start, b->end))
+		return false;
+	return anp_seq_before(b->start, tp->snd_una) ||
+	       (o->num_sacks > 1 &&
+		!anp_seq_before(b->start, o->sacks[1].start) &&
+		!anp_seq_after(b->end, o->sacks[1].end));
+}
+
+/*
  * A block about data sent and not cumulatively acknowledged; a D-SACK
- * (RFC 2883 4: below SND.UNA, or the first block inside the second)
  * reports a duplicate and marks nothing; one beyond SND.MAX is bogus.
  */
 static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
@@ -31,9 +47,7 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
 	    anp_seq_before(b->start, tp->snd_una) ||
 	    anp_seq_after(b->end, tp->snd_max))
 		return false;
-	return !(i == 0 && o->num_sacks > 1 &&
-		 !anp_seq_before(b->start, o->sacks[1].start) &&
-		 !anp_seq_after(b->end, o->sacks[1].end));
+	return !(i == 0 && anp_tcp_sack_is_dsack(tp, o));
 }
 
 /*
@@ -44,7 +58,6 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
 bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
-	const struct anp_tcp_sack_block *b0 = &opts->sacks[0];
 	unsigned int i;
 
 	if (!tp->sack_ok || !(opts->present & ANP_TCP_OPT_SACK))
@@ -67,11 +80,7 @@ bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 			}
 		}
 	}
-	return anp_seq_before(b0->start, b0->end) &&
-	       (anp_seq_before(b0->start, tp->snd_una) ||
-		(opts->num_sacks > 1 &&
-		 !anp_seq_before(b0->start, opts->sacks[1].start) &&
-		 !anp_seq_after(b0->end, opts->sacks[1].end)));
+	return anp_tcp_sack_is_dsack(tp, opts);
 }
 
 /*
