@@ -414,6 +414,7 @@ struct anp_route {
 	__be32 dst;
 	u8 prefixlen;
 	__be32 gateway;			/* 0 for a directly connected route */
+	u32 rto_min_us;			/* TCP's minimum RTO; 0: the default */
 	struct anp_iface *ifc;
 	struct list_head node;		/* in anp_net.routes */
 	struct rcu_head rcu;
@@ -423,14 +424,20 @@ struct anp_route_result {
 	struct anp_iface *ifc;
 	__be32 nexthop;			/* gateway, or daddr when on-link */
 	__be32 saddr;			/* preferred source address */
+	u32 rto_min_us;			/* the static route's; else 0 */
 	u8 type;			/* enum anp_route_type */
 };
 
 /* Longest prefix match over connected subnets and static routes. RCU. */
 int anp_route_lookup(struct anp_net *an, __be32 daddr,
 		     struct anp_route_result *res);
+/*
+ * rto_min_us: the minimum RTO of TCP connections over the route (as
+ * Linux's RTAX_RTO_MIN), 0 for the default; the caller checked its range.
+ */
 int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
-		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack);
+		  __be32 gateway, int ifindex, u32 rto_min_us,
+		  struct netlink_ext_ack *extack);
 int anp_route_del(struct anp_net *an, __be32 dst, u8 prefixlen,
 		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack);
 void anp_route_flush_iface(struct anp_net *an, struct anp_iface *ifc);
@@ -442,6 +449,7 @@ struct anp_route_info {
 	u8 prefixlen;
 	__be32 gateway;
 	int ifindex;
+	u32 rto_min_us;			/* 0: the default */
 	u8 type;			/* enum anp_route_type */
 };
 

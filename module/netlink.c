@@ -26,6 +26,7 @@
 #include <net/netlink.h>
 
 #include "anp.h"
+#include "tcp_algo.h"
 
 static struct genl_family anp_genl_family;
 
@@ -36,12 +37,17 @@ static const struct nla_policy anp_addr_policy[ANP_A_MAX + 1] = {
 	[ANP_A_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
 };
 
-/* ROUTE_NEW, ROUTE_DEL */
+/*
+ * ROUTE_NEW, ROUTE_DEL.  ROUTE_RTO_MIN's range is checked by
+ * anp_nl_rto_min() rather than by an NLA_POLICY_FULL_RANGE, whose
+ * "integer out of range" would not say why.
+ */
 static const struct nla_policy anp_route_policy[ANP_A_MAX + 1] = {
 	[ANP_A_IFINDEX]		= { .type = NLA_U32 },
 	[ANP_A_DST]		= { .type = NLA_BE32 },
 	[ANP_A_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
 	[ANP_A_GATEWAY]		= { .type = NLA_BE32 },
+	[ANP_A_ROUTE_RTO_MIN]	= { .type = NLA_U32 },
 };
 
 /* ADDR_GET, ROUTE_GET, NEIGH_GET dumps: an optional interface filter */
@@ -132,10 +138,40 @@ static int anp_nl_addr_del(struct sk_buff *skb, struct genl_info *info)
 	return anp_nl_addr_doit(info, false);
 }
 
+/*
+ * The route's minimum RTO in microseconds from ROUTE_RTO_MIN (ms), 0
+ * when absent.  1 ms .. ANP_TCP_RTO_MAX_US: a minimum of 0 would let
+ * the RTO fall to SRTT + one jiffy (RFC 6298 2.4 wants a floor), and
+ * one above the maximum RTO (RFC 6298 2.5) could never apply.
+ */
+static int anp_nl_rto_min(struct genl_info *info, u32 *rto_min_us)
+{
+	struct nlattr *attr = info->attrs[ANP_A_ROUTE_RTO_MIN];
+	u32 ms;
+
+	*rto_min_us = 0;
+	if (!attr)
+		return 0;
+	ms = nla_get_u32(attr);
+	if (!ms) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "rto_min must be at least 1 ms (leave it out for the default 200 ms)");
+		return -EINVAL;
+	}
+	if (ms > ANP_TCP_RTO_MAX_US / USEC_PER_MSEC) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "rto_min must not exceed the maximum RTO of 120 s");
+		return -EINVAL;
+	}
+	*rto_min_us = ms * USEC_PER_MSEC;
+	return 0;
+}
+
 static int anp_nl_route_doit(struct genl_info *info, bool add)
 {
 	struct anp_net *an = anp_net(genl_info_net(info));
 	__be32 dst, gateway = 0;
+	u32 rto_min_us = 0;
 	int ifindex = 0;
 	u8 plen;
 	int err;
@@ -144,6 +180,11 @@ static int anp_nl_route_doit(struct genl_info *info, bool add)
 	    !anp_nl_require(info, ANP_A_PREFIXLEN) ||
 	    (add && !anp_nl_require(info, ANP_A_GATEWAY)))
 		return -EINVAL;
+	if (add) {
+		err = anp_nl_rto_min(info, &rto_min_us);
+		if (err)
+			return err;
+	}
 
 	dst = nla_get_in_addr(info->attrs[ANP_A_DST]);
 	plen = nla_get_u8(info->attrs[ANP_A_PREFIXLEN]);
@@ -162,7 +203,7 @@ static int anp_nl_route_doit(struct genl_info *info, bool add)
 	}
 	if (add)
 		err = anp_route_add(an, dst, plen, gateway, ifindex,
-				    info->extack);
+				    rto_min_us, info->extack);
 	else
 		err = anp_route_del(an, dst, plen, gateway, ifindex,
 				    info->extack);
@@ -281,7 +322,10 @@ static int anp_nl_route_fill(void *arg, const struct anp_route_info *ri)
 	    (ri->gateway &&
 	     nla_put_in_addr(d->skb, ANP_A_GATEWAY, ri->gateway)) ||
 	    nla_put_u32(d->skb, ANP_A_IFINDEX, ri->ifindex) ||
-	    nla_put_u8(d->skb, ANP_A_ROUTE_TYPE, ri->type)) {
+	    nla_put_u8(d->skb, ANP_A_ROUTE_TYPE, ri->type) ||
+	    (ri->rto_min_us &&
+	     nla_put_u32(d->skb, ANP_A_ROUTE_RTO_MIN,
+			 ri->rto_min_us / USEC_PER_MSEC))) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -55,6 +55,7 @@ int anp_route_lookup(struct anp_net *an, __be32 daddr,
 		res->ifc = best_rt->ifc;
 		res->nexthop = best_rt->gateway ?: daddr;
 		res->saddr = anp_addr_select(best_rt->ifc, res->nexthop);
+		res->rto_min_us = best_rt->rto_min_us;
 		res->type = ANP_ROUTE_STATIC;
 		return 0;
 	}
@@ -62,6 +63,7 @@ int anp_route_lookup(struct anp_net *an, __be32 daddr,
 		res->ifc = best_ifa->ifc;
 		res->nexthop = daddr;
 		res->saddr = best_ifa->addr;
+		res->rto_min_us = 0;
 		res->type = ANP_ROUTE_CONNECTED;
 		return 0;
 	}
@@ -109,7 +111,8 @@ static int anp_route_check_prefix(__be32 dst, u8 prefixlen,
 }
 
 int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
-		  __be32 gateway, int ifindex, struct netlink_ext_ack *extack)
+		  __be32 gateway, int ifindex, u32 rto_min_us,
+		  struct netlink_ext_ack *extack)
 {
 	struct anp_iface *ifc = NULL;
 	struct anp_route *rt;
@@ -175,6 +178,7 @@ int anp_route_add(struct anp_net *an, __be32 dst, u8 prefixlen,
 	rt->dst = dst;
 	rt->prefixlen = prefixlen;
 	rt->gateway = gateway;
+	rt->rto_min_us = rto_min_us;
 	rt->ifc = ifc;
 	list_add_tail_rcu(&rt->node, &an->routes);
 	an->n_routes++;
@@ -277,6 +281,7 @@ int anp_route_walk(struct anp_net *an, unsigned long *pos,
 		ri.prefixlen = ifa->prefixlen;
 		ri.gateway = 0;
 		ri.ifindex = ifa->ifc->dev->ifindex;
+		ri.rto_min_us = 0;
 		ri.type = ANP_ROUTE_CONNECTED;
 		ret = fn(arg, &ri);
 		if (ret) {
@@ -291,6 +296,7 @@ int anp_route_walk(struct anp_net *an, unsigned long *pos,
 		ri.prefixlen = rt->prefixlen;
 		ri.gateway = rt->gateway;
 		ri.ifindex = rt->ifc->dev->ifindex;
+		ri.rto_min_us = rt->rto_min_us;
 		ri.type = ANP_ROUTE_STATIC;
 		ret = fn(arg, &ri);
 		if (ret) {

@@ -19,9 +19,9 @@
  *    holds; the blocks the peer sends drive our fast recovery (RFC
  *    6675, tcp_sack.c).  Our window scale covers the
  *    largest window SO_RCVBUF may ask for (rmem_max), as Linux's.
- *  - RTO 200 ms .. 120 s, 1 s initially (tcp_algo.h); SYN retried 6
- *    times, SYN,ACK 5 times, data 15 times (Linux's defaults), then
- *    ETIMEDOUT (or the soft error an ICMP message left).
+ *  - RTO 200 ms (or the route's rto_min) .. 120 s, 1 s initially
+ *    (tcp_algo.h); SYN retried 6 times, SYN,ACK 5 times, data 15 times
+ *    (Linux's defaults), then ETIMEDOUT (or the soft error an ICMP message left).
  *  - MSL 30 s: TIME-WAIT lasts 60 s; an orphan waits 60 s in FIN-WAIT-2.
  *  - listen(backlog): at most backlog + 1 connections wait for
  *    accept() and max(backlog, 1) in SYN-RECEIVED (Linux without
@@ -197,10 +197,14 @@ u32 anp_tcp_route_mss(struct sock *sk, __be32 daddr)
 	u32 mss;
 
 	rcu_read_lock();
-	if (anp_ip_is_local(an, daddr))
+	if (anp_ip_is_local(an, daddr)) {
 		mtu = ANP_TCP_LOCAL_MTU;
-	else if (!anp_route_lookup(an, daddr, &res))
+	} else if (!anp_route_lookup(an, daddr, &res)) {
 		mtu = READ_ONCE(res.ifc->dev->mtu);
+		/* The route's rto_min, as Linux's tcp_rto_min(). */
+		if (res.rto_min_us)
+			tp->rtt.rto_min_us = res.rto_min_us;
+	}
 	rcu_read_unlock();
 	/* RFC 9293 3.7.1: MSS = MTU - IP and TCP headers (no options). */
 	mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);

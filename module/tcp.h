@@ -329,6 +329,11 @@ bool anp_tcp_child_promote(struct sock *child);
 struct sock *anp_tcp_child_alloc(struct sock *listener);
 void anp_tcp_init_conn(struct sock *sk, const struct anp_tcp_opts *syn);
 u8 anp_tcp_rcv_wscale(const struct sock *sk);
+/*
+ * From the route to daddr, once per connection after anp_rtt_init():
+ * the MSS to offer (returned) and the estimator's minimum RTO (the
+ * route's rto_min when it has one; local destinations keep the default).
+ */
 u32 anp_tcp_route_mss(struct sock *sk, __be32 daddr);
 
 /* tcp_input.c */

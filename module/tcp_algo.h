@@ -156,7 +156,9 @@ u32 anp_tcp_rcv_wnd_select(u32 free, u32 cur, u32 mss, u32 rcv_buf,
  * Microseconds throughout.  RFC 6298 2.4 asks for RTO >= 1 s; like
  * Linux we use 200 ms (RFC 6298 4 allows it for a "conservative"
  * implementation: our clock has 1 jiffy granularity added by the timer)
- * and 120 s as the maximum (RFC 6298 2.5).
+ * and 120 s as the maximum (RFC 6298 2.5).  A static route may set
+ * another minimum for the connections over it (its rto_min, as Linux's
+ * RTAX_RTO_MIN replaces TCP_RTO_MIN in tcp_rto_min()).
  */
 #define ANP_TCP_RTO_INIT_US	1000000U	/* RFC 6298 2.1: 1 s */
 #define ANP_TCP_RTO_MIN_US	200000U
@@ -167,16 +169,18 @@ struct anp_rtt {
 	u32 srtt_us;		/* 0: no sample yet */
 	u32 rttvar_us;
 	u32 rto_us;		/* before backoff */
+	u32 rto_min_us;		/* RFC 6298 2.4 floor: MIN or the route's */
 	u8 backoff;		/* RFC 6298 5.5 doublings */
 };
 
+/* No sample yet, RTO 1 s, minimum ANP_TCP_RTO_MIN_US. */
 void anp_rtt_init(struct anp_rtt *r);
 /*
  * A measurement from a segment that was not retransmitted (Karn's
  * rule, RFC 6298 3: the caller never samples one that was).  RFC 6298
  * 2.2 for the first, 2.3 (alpha 1/8, beta 1/4, K 4, G one jiffy) after;
- * clamps to [MIN, MAX] (2.4, 2.5); clears the backoff (5.7 ... a new
- * sample restores the computed RTO).
+ * clamps to [rto_min_us, MAX] (2.4, 2.5); clears the backoff (5.7 ... a
+ * new sample restores the computed RTO).
  */
 void anp_rtt_sample(struct anp_rtt *r, u32 rtt_us);
 /* RFC 6298 5.5: the timer expired; double, capped at MAX. */

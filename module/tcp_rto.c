@@ -20,6 +20,7 @@ void anp_rtt_init(struct anp_rtt *r)
 	r->srtt_us = 0;
 	r->rttvar_us = 0;
 	r->rto_us = ANP_TCP_RTO_INIT_US;
+	r->rto_min_us = ANP_TCP_RTO_MIN_US;
 	r->backoff = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(anp_rtt_init);
@@ -52,8 +53,11 @@ void anp_rtt_sample(struct anp_rtt *r, u32 rtt_us)
 	/* RFC 6298 2.2, 2.3: RTO = SRTT + max(G, K * RTTVAR), K = 4. */
 	rto = (u64)r->srtt_us + max_t(u64, ANP_TCP_RTO_G_US,
 				      4ULL * r->rttvar_us);
-	/* RFC 6298 2.4 (our minimum, see tcp_algo.h), 2.5 (maximum). */
-	r->rto_us = clamp_t(u64, rto, ANP_TCP_RTO_MIN_US, ANP_TCP_RTO_MAX_US);
+	/*
+	 * RFC 6298 2.4 (our minimum, or the route's: see tcp_algo.h), 2.5
+	 * (maximum).
+	 */
+	r->rto_us = clamp_t(u64, rto, r->rto_min_us, ANP_TCP_RTO_MAX_US);
 	/*
 	 * RFC 6298 5.7: once a new sample arrives after backing off, the
 	 * computed RTO is used again.

@@ -366,6 +366,47 @@ static void route_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, acc.n, 3);
 }
 
+/* A static route's rto_min reaches lookups and dumps; connected: 0. */
+static void route_rto_min(struct kunit *test)
+{
+	struct walk_acc acc = { .stop_after = 8 };
+	struct anp_route_result res;
+	unsigned long pos = 0;
+	struct rt_fix f;
+	int err;
+
+	rt_fix_setup(test, &f);
+	rtnl_lock();
+	err = anp_route_add(f.ctx->an, IP(172, 16, 0, 0), 16, GW2, 0, 10000,
+			    NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, anp_test_route_add(f.ctx, 0, 0, GW2, 0), 0);
+
+	KUNIT_ASSERT_EQ(test, rt_lookup(&f, IP(172, 16, 3, 4), &res), 0);
+	KUNIT_EXPECT_EQ(test, res.type, ANP_ROUTE_STATIC);
+	KUNIT_EXPECT_EQ(test, res.rto_min_us, 10000U);
+	KUNIT_ASSERT_EQ(test, rt_lookup(&f, IP(8, 8, 8, 8), &res), 0);
+	KUNIT_EXPECT_EQ(test, res.rto_min_us, 0U);
+	/* The lookup itself clears it (callers need not zero res). */
+	res.rto_min_us = 1;
+	rcu_read_lock();
+	err = anp_route_lookup(f.ctx->an, IP(10, 0, 0, 9), &res);
+	rcu_read_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, res.type, ANP_ROUTE_CONNECTED);
+	KUNIT_EXPECT_EQ(test, res.rto_min_us, 0U);
+
+	KUNIT_EXPECT_EQ(test, anp_route_walk(f.ctx->an, &pos, walk_collect,
+					     &acc), 0);
+	KUNIT_ASSERT_EQ(test, acc.n, 4);
+	KUNIT_EXPECT_EQ(test, acc.ri[0].rto_min_us, 0U);
+	KUNIT_EXPECT_EQ(test, acc.ri[1].rto_min_us, 0U);
+	KUNIT_EXPECT_EQ(test, ntohl(acc.ri[2].dst), ntohl(IP(172, 16, 0, 0)));
+	KUNIT_EXPECT_EQ(test, acc.ri[2].rto_min_us, 10000U);
+	KUNIT_EXPECT_EQ(test, acc.ri[3].rto_min_us, 0U);
+}
+
 static struct kunit_case anp_route_cases[] = {
 	KUNIT_CASE_PARAM(route_lpm_test, route_lpm_gen_params),
 	KUNIT_CASE(route_no_route),
@@ -378,6 +419,7 @@ static struct kunit_case anp_route_cases[] = {
 	KUNIT_CASE(route_pruned_with_address),
 	KUNIT_CASE(route_bound),
 	KUNIT_CASE(route_walk),
+	KUNIT_CASE(route_rto_min),
 	{}
 };
 

@@ -511,11 +511,54 @@ static void rto_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r), 100000U + 4 * 37500U);
 }
 
+/* A route's rto_min (Linux's RTAX_RTO_MIN) replaces the 200 ms floor. */
+static void rto_route_min(struct kunit *test)
+{
+	struct anp_rtt r;
+
+	anp_rtt_init(&r);
+	KUNIT_EXPECT_EQ(test, r.rto_min_us, ANP_TCP_RTO_MIN_US);
+
+	/*
+	 * rto_min 10 ms, R = 1 ms: 1 ms + max(G, 4 * 0.5 ms) is below
+	 * 10 ms unless a jiffy is longer than 9 ms (HZ 100): the floor.
+	 */
+	r.rto_min_us = 10000;
+	anp_rtt_sample(&r, 1000);
+	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r),
+			max_t(u32, 10000, 1000 + max_t(u32, G_US, 2000)));
+	/* RFC 6298 5.5 doubles from there. */
+	anp_rtt_backoff(&r);
+	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r),
+			2 * max_t(u32, 10000, 1000 + max_t(u32, G_US, 2000)));
+
+	/* R = 50 ms: 50 + 4 * 25 = 150 ms, above 10 ms, below 200 ms. */
+	anp_rtt_init(&r);
+	r.rto_min_us = 10000;
+	anp_rtt_sample(&r, 50000);
+	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r), 150000U);
+	/* The same path without the route's minimum: 200 ms. */
+	anp_rtt_init(&r);
+	anp_rtt_sample(&r, 50000);
+	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r), ANP_TCP_RTO_MIN_US);
+
+	/* A minimum above 200 ms raises the RTO as well: 150 -> 500 ms. */
+	anp_rtt_init(&r);
+	r.rto_min_us = 500000;
+	anp_rtt_sample(&r, 50000);
+	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r), 500000U);
+	/* ... and the 120 s maximum still caps it (2.5). */
+	r.rto_min_us = ANP_TCP_RTO_MAX_US;
+	anp_rtt_sample(&r, 50000);
+	KUNIT_EXPECT_EQ(test, anp_rtt_rto(&r), ANP_TCP_RTO_MAX_US);
+}
+
 static struct kunit_case anp_tcp_rto_cases[] = {
 	KUNIT_CASE(rto_first_sample),
 	KUNIT_CASE(rto_later_samples),
 	KUNIT_CASE(rto_clamps),
 	KUNIT_CASE(rto_backoff),
+	KUNIT_CASE(rto_route_min),
 	{}
 };
 

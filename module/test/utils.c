@@ -214,7 +214,8 @@ int anp_test_route_add(struct anp_test_ctx *ctx, __be32 dst, u8 prefixlen,
 	int err;
 
 	rtnl_lock();
-	err = anp_route_add(ctx->an, dst, prefixlen, gateway, ifindex, NULL);
+	err = anp_route_add(ctx->an, dst, prefixlen, gateway, ifindex, 0,
+			    NULL);
 	rtnl_unlock();
 	return err;
 }

@@ -53,10 +53,12 @@ enum anp_genl_cmd {
 	ANP_CMD_ADDR_NEW,	/* IFINDEX, ADDR, PREFIXLEN */
 	ANP_CMD_ADDR_DEL,	/* IFINDEX, ADDR, PREFIXLEN */
 	ANP_CMD_ADDR_GET,	/* dump: IFINDEX, ADDR, PREFIXLEN, LLADDR */
-	ANP_CMD_ROUTE_NEW,	/* DST, PREFIXLEN, GATEWAY, [IFINDEX] */
+	ANP_CMD_ROUTE_NEW,	/* DST, PREFIXLEN, GATEWAY, [IFINDEX],
+				 * [ROUTE_RTO_MIN]
+				 */
 	ANP_CMD_ROUTE_DEL,	/* DST, PREFIXLEN, [GATEWAY], [IFINDEX] */
 	ANP_CMD_ROUTE_GET,	/* dump: DST, PREFIXLEN, [GATEWAY], IFINDEX,
-				 * ROUTE_TYPE
+				 * ROUTE_TYPE, [ROUTE_RTO_MIN]
 				 */
 	ANP_CMD_NEIGH_GET,	/* dump: IFINDEX, ADDR, [LLADDR], NEIGH_STATE */
 	ANP_CMD_STATS_GET,	/* do: STATS { STAT { STAT_NAME, STAT_VALUE } } */
@@ -97,6 +99,10 @@ enum anp_genl_attr {
 	ANP_A_SOCK_DROPS,	/* u32: datagrams dropped at the socket */
 	ANP_A_SOCK_UID,		/* u32: owner uid, in the caller's userns */
 	ANP_A_SOCK_INODE,	/* u64: socket inode, as ss shows */
+	ANP_A_ROUTE_RTO_MIN,	/* u32: minimum RTO in ms for TCP over the
+				 * route, 1..120000 (absent: the default
+				 * 200 ms), as ip route's rto_min
+				 */
 
 	__ANP_A_MAX,
 	ANP_A_MAX = __ANP_A_MAX - 1
