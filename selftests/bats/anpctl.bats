@@ -272,6 +272,62 @@ HOLD_DIR=
 	assert_one_line_error "anpctl: Error: device is not an anp device in this network namespace (No such device)"
 }
 
+@test "route add with rto_min; show prints it as ip route does" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+	run -0 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 10ms
+	[ -z "$output" ] && [ -z "$stderr" ]
+	# As iproute2's get_time_rtt(): a bare number is milliseconds, a
+	# fraction rounds up, s/sec/secs and ms/msec/msecs in any case.
+	anpctl route add 192.0.2.0/24 via 10.77.0.1 dev anp0 rto_min 1.5S
+	anpctl route add 198.51.100.0/24 via 10.77.0.1 rto_min 250
+	anpctl route add 203.0.113.0/24 via 10.77.0.1 rto_min 0.1msec
+	anpctl route add 203.0.113.7 via 10.77.0.1 rto_min 120s
+	anpctl route add default via 10.77.0.1
+	run -0 anpctl route show
+	assert_line_present "10.0.0.0/8 via 10.77.0.1 dev anp0 proto static rto_min 10ms"
+	assert_line_present "192.0.2.0/24 via 10.77.0.1 dev anp0 proto static rto_min 1.5s"
+	assert_line_present "198.51.100.0/24 via 10.77.0.1 dev anp0 proto static rto_min 250ms"
+	assert_line_present "203.0.113.0/24 via 10.77.0.1 dev anp0 proto static rto_min 1ms"
+	assert_line_present "203.0.113.7 via 10.77.0.1 dev anp0 proto static rto_min 120s"
+	assert_line_present "default via 10.77.0.1 dev anp0 proto static"
+	assert_line_present "10.77.0.0/24 dev anp0 proto kernel scope link src 10.77.0.2"
+	[ "${#lines[@]}" -eq 7 ]
+
+	# Deleting needs no rto_min (and takes none).
+	run -2 --separate-stderr anpctl route del 10.0.0.0/8 rto_min 10ms
+	assert_one_line_error 'anpctl: route del: unexpected argument "rto_min" (try "anpctl help")'
+	run -0 anpctl route del 10.0.0.0/8
+	run -0 anpctl route show
+	assert_line_absent "10.0.0.0/8 via 10.77.0.1 dev anp0 proto static rto_min 10ms"
+	[ "${#lines[@]}" -eq 6 ]
+}
+
+@test "route add rto_min: bad times and the kernel's range" {
+	anpctl addr add 10.77.0.2/24 dev anp0
+	for t in abc 10us -1 0x10 1e3 . 10ms5 ""; do
+		run -1 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min "$t"
+		assert_one_line_error "anpctl: invalid rto_min \"$t\" (a time: N, Nms or Ns)"
+	done
+	run -1 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 4294967296
+	assert_one_line_error 'anpctl: invalid rto_min "4294967296" (too large)'
+	run -2 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min
+	assert_one_line_error 'anpctl: route add: "rto_min" needs an argument (try "anpctl help")'
+	run -2 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 1 rto_min 2
+	assert_one_line_error 'anpctl: route add: "rto_min" given twice (try "anpctl help")'
+
+	# The kernel refuses 0 and more than the 120 s maximum RTO.
+	run -1 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 0
+	assert_one_line_error "anpctl: Error: rto_min must be at least 1 ms (leave it out for the default 200 ms) (Invalid argument)"
+	run -1 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 0ms
+	assert_one_line_error "anpctl: Error: rto_min must be at least 1 ms (leave it out for the default 200 ms) (Invalid argument)"
+	run -1 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 120001
+	assert_one_line_error "anpctl: Error: rto_min must not exceed the maximum RTO of 120 s (Invalid argument)"
+	run -1 --separate-stderr anpctl route add 10.0.0.0/8 via 10.77.0.1 rto_min 4294967295
+	assert_one_line_error "anpctl: Error: rto_min must not exceed the maximum RTO of 120 s (Invalid argument)"
+	run -0 anpctl route show
+	[ "${#lines[@]}" -eq 1 ]
+}
+
 # ---- neighbours, counters (need Linux to talk to the host) -------------
 
 @test "neigh show lists Linux as REACHABLE after Linux pings the host" {

@@ -39,11 +39,12 @@ struct Words {
 	std::optional<std::string> positional;
 	std::optional<std::string> dev;
 	std::optional<std::string> via;
+	std::optional<std::string> rto_min;
 };
 
 Words parse_words(const std::string &cmd, Args::const_iterator it,
 		  Args::const_iterator end, bool allow_via,
-		  bool allow_positional)
+		  bool allow_positional, bool allow_rto_min = false)
 {
 	Words w;
 
@@ -55,6 +56,8 @@ Words parse_words(const std::string &cmd, Args::const_iterator it,
 			slot = &w.dev;
 		else if (word == "via" && allow_via)
 			slot = &w.via;
+		else if (word == "rto_min" && allow_rto_min)
+			slot = &w.rto_min;
 
 		if (slot) {
 			if (slot->has_value())
@@ -320,6 +323,7 @@ void route_show(const Args &args)
 		std::optional<std::uint32_t> gateway;
 		std::uint32_t ifindex;
 		unsigned int type;
+		std::optional<std::uint32_t> rto_min;	// ms
 	};
 	std::vector<RouteEntry> routes;
 
@@ -329,9 +333,11 @@ void route_show(const Args &args)
 	nl.run(req, [&](const Attrs &tb) {
 		RouteEntry r{get_u32(tb, ANP_A_DST), get_u8(tb, ANP_A_PREFIXLEN),
 			     std::nullopt, get_u32(tb, ANP_A_IFINDEX),
-			     get_u8(tb, ANP_A_ROUTE_TYPE)};
+			     get_u8(tb, ANP_A_ROUTE_TYPE), std::nullopt};
 		if (tb[ANP_A_GATEWAY])
 			r.gateway = nla_get_u32(tb[ANP_A_GATEWAY]);
+		if (tb[ANP_A_ROUTE_RTO_MIN])
+			r.rto_min = nla_get_u32(tb[ANP_A_ROUTE_RTO_MIN]);
 		routes.push_back(r);
 	});
 
@@ -371,6 +377,9 @@ void route_show(const Args &args)
 		} else if (r.type == ANP_ROUTE_STATIC) {
 			std::printf(" proto static");
 		}
+		if (r.rto_min)
+			std::printf(" rto_min %s",
+				    format_time_ms(*r.rto_min).c_str());
 		std::printf("\n");
 	}
 }
@@ -378,7 +387,8 @@ void route_show(const Args &args)
 void route_change(const Args &args, bool add)
 {
 	std::string what = add ? "route add" : "route del";
-	Words w = parse_words(what, args.begin() + 1, args.end(), true, true);
+	Words w = parse_words(what, args.begin() + 1, args.end(), true, true,
+			      add);
 	if (!w.positional)
 		throw UsageError(what + ": missing destination "
 				 "(\"default\" or PREFIX)");
@@ -389,6 +399,10 @@ void route_change(const Args &args, bool add)
 	std::optional<std::uint32_t> gateway;
 	if (w.via)
 		gateway = parse_addr(*w.via);
+	// The kernel checks the range (1 ms .. 120 s) and says why.
+	std::optional<std::uint32_t> rto_min;
+	if (w.rto_min)
+		rto_min = parse_time_ms(*w.rto_min, "rto_min");
 	std::optional<std::uint32_t> ifindex;
 	if (w.dev)
 		ifindex = device_index(*w.dev);
@@ -403,6 +417,8 @@ void route_change(const Args &args, bool add)
 		req.put_be32(ANP_A_GATEWAY, *gateway);
 	if (ifindex)
 		req.put_u32(ANP_A_IFINDEX, *ifindex);
+	if (rto_min)
+		req.put_u32(ANP_A_ROUTE_RTO_MIN, *rto_min);
 	nl.run(req);
 }
 

@@ -2,8 +2,10 @@
 #include "util.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <arpa/inet.h>
+#include <strings.h>
 #include <net/if.h>
 
 #include "genl.hpp"
@@ -88,6 +90,59 @@ std::string format_addr(std::uint32_t be_addr)
 std::string format_prefix(std::uint32_t be_addr, unsigned int len)
 {
 	return format_addr(be_addr) + "/" + std::to_string(len);
+}
+
+std::uint32_t parse_time_ms(const std::string &text, const std::string &what)
+{
+	// iproute2's get_time_rtt(): decimal, an optional fraction, a unit
+	// among ms, msec, msecs (the default) and s, sec, secs, any case;
+	// rounded up to whole milliseconds.  Signs, hex, exponents, "inf"
+	// and values past 32 bits are refused rather than wrapped.
+	std::size_t i = 0;
+	bool digits = false, dot = false;
+	for (; i < text.size(); i++) {
+		char c = text[i];
+		if (c >= '0' && c <= '9')
+			digits = true;
+		else if (c == '.' && !dot)
+			dot = true;
+		else
+			break;
+	}
+	std::string unit = text.substr(i);
+	double scale;
+	if (unit.empty() || !strcasecmp(unit.c_str(), "ms") ||
+	    !strcasecmp(unit.c_str(), "msec") ||
+	    !strcasecmp(unit.c_str(), "msecs"))
+		scale = 1;
+	else if (!strcasecmp(unit.c_str(), "s") ||
+		 !strcasecmp(unit.c_str(), "sec") ||
+		 !strcasecmp(unit.c_str(), "secs"))
+		scale = 1000;
+	else
+		digits = false;
+	if (!digits)
+		throw Failure("invalid " + what + " \"" + text +
+			      "\" (a time: N, Nms or Ns)");
+
+	double t = std::strtod(text.substr(0, i).c_str(), nullptr) * scale;
+	if (t > 4294967295.0)
+		throw Failure("invalid " + what + " \"" + text +
+			      "\" (too large)");
+	auto ms = static_cast<std::uint32_t>(t);
+	if (ms < t)
+		ms++;
+	return ms;
+}
+
+std::string format_time_ms(std::uint32_t ms)
+{
+	char buf[32];
+	if (ms >= 1000)
+		std::snprintf(buf, sizeof(buf), "%gs", ms / 1e3);
+	else
+		std::snprintf(buf, sizeof(buf), "%ums", ms);
+	return buf;
 }
 
 std::string format_mac(const void *mac)

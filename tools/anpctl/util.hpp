@@ -22,6 +22,12 @@ std::uint32_t device_index(const std::string &name);
 // Device name of ifindex, or "if<n>" when it has none (any more).
 std::string device_name(std::uint32_t ifindex);
 
+// A time in milliseconds as iproute2 reads rto_min ("10ms", "0.5s",
+// "200": milliseconds).  Failure naming what and the text when bad.
+std::uint32_t parse_time_ms(const std::string &text, const std::string &what);
+// As ip route prints it: "10ms", or "1.5s" from one second on.
+std::string format_time_ms(std::uint32_t ms);
+
 std::string format_addr(std::uint32_t be_addr);
 std::string format_prefix(std::uint32_t be_addr, unsigned int len);
 std::string format_mac(const void *mac);
