@@ -1609,6 +1609,84 @@ TCP_CASE(t_tcp_info, "tcp-info",
 	      small[0] == 1, V(v, "TCP_INFO into 8 bytes"));
 }
 
+// Both ends exchange data until all of it is acknowledged: RTT samples.
+static void exchange(const conn &c)
+{
+	auto d = pattern(20000, 7);
+
+	send_all(c.t.get(), d.data(), d.size());
+	recv_n(c.p.get(), d.size());
+	send_all(c.p.get(), d.data(), d.size());
+	recv_n(c.t.get(), d.size());
+	REQUIRE(wait_for([&] {
+		return ioctl_int(c.t.get(), SIOCOUTQ, "SIOCOUTQ") == 0 &&
+		       ioctl_int(c.p.get(), SIOCOUTQ, "SIOCOUTQ") == 0;
+	}), "data never acked");
+}
+
+TCP_CASE(t_tcp_route_rto_min, "tcp-route-rto-min",
+	 "a route's rto_min 10ms (ip route / anpctl route ... rto_min) is the "
+	 "RTO floor of the connections over it, made by connect and by accept: "
+	 "tcpi_rto 10..200 ms after an exchange, at least 200 ms without it; "
+	 "ANP to itself takes no route and keeps 200 ms",
+	 "", "")
+{
+	auto rto = [](const fd_guard &fd) { return get_info(fd.get()).tcpi_rto; };
+	{
+		conn c = establish(v);
+
+		exchange(c);
+		CHECK(rto(c.t) >= 200000, V(v, "tcpi_rto " + std::to_string(rto(c.t)) +
+					  " us without rto_min, want >= 200 ms"));
+	}
+
+	// Routes with rto_min 10ms from each end to the other.  Linux
+	// reaches its own addresses (inet) by the local table's routes; the
+	// ANP host reaches 10.99.0.1 (anp-linux) by a /32 that beats anp0's
+	// /24.  Its own addresses (anp) it reaches without any route.
+	if (v.fam == AF_INET) {
+		for (uint32_t a : {LINUX_ADDR, LINUX_ADDR2})
+			must_run({"ip", "route", "replace", "table", "local", "local",
+				  ip_str(a), "dev", "anp0", "proto", "kernel", "scope",
+				  "host", "src", ip_str(a), "rto_min", "10ms"});
+	} else if (v.pfam == AF_INET) {
+		must_run({"ip", "route", "add", ip_str(ANP_ADDR) + "/32", "dev", "anp0",
+			  "rto_min", "10ms"});
+		must_run({"anpctl", "route", "add", ip_str(LINUX_ADDR) + "/32", "via",
+			  ip_str(LINUX_ADDR), "rto_min", "10ms"});
+	} else {
+		for (uint32_t a : {ANP_ADDR, ANP_ADDR2})
+			must_run({"anpctl", "route", "add", ip_str(a) + "/32", "via",
+				  ip_str(LINUX_ADDR), "rto_min", "10ms"});
+	}
+	if (v.fam == AF_ANP) {
+		cmd_result r = run_cmd({"anpctl", "route", "show"});
+
+		CHECK(r.out.find(" proto static rto_min 10ms\n") != std::string::npos,
+		      V(v, "anpctl route show: " + r.out));
+	}
+	bool local_anp = v.pfam == AF_ANP;
+
+	for (bool tested_connects : {true, false}) {
+		conn c = establish(v, tested_connects);
+		std::string how = tested_connects ? "connected" : "accepted";
+
+		exchange(c);
+		for (const fd_guard *fd : {&c.t, &c.p}) {
+			unsigned int r = rto(*fd);
+			std::string who = how + (fd == &c.t ? " (tested end)" : " (its peer)");
+
+			if (local_anp)
+				CHECK(r >= 200000, V(v, who + " tcpi_rto " + std::to_string(r) +
+						     " us, want the default >= 200 ms"));
+			else
+				CHECK(r >= 10000 && r < 200000,
+				      V(v, who + " tcpi_rto " + std::to_string(r) +
+					" us, want 10..200 ms with rto_min 10ms"));
+		}
+	}
+}
+
 TCP_CASE(t_tcp_options, "tcp-options",
 	 "RFC 7323 timestamps and window scale and RFC 2018 SACK on by default: "
 	 "TCP_INFO's tcpi_options on both ends, both window scales non-zero "
