@@ -51,6 +51,34 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
 }
 
 /*
+ * The usable blocks of an ACK in ascending sequence order: a receiver
+ * lists the block of its latest segment first (RFC 2018 4), but which
+ * of the segments one ACK reports came first is unknown, and RACK
+ * must not take a lower block walked after a higher one for
+ * reordering (RFC 8985 6.2 step 3; Linux's tcp_sacktag_write_queue()
+ * sorts them too).  Returns how many went to order[].
+ */
+static unsigned int anp_tcp_sack_order(const struct anp_tcp_sock *tp,
+				       const struct anp_tcp_opts *o,
+				       u8 order[ANP_TCP_MAX_SACKS])
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < o->num_sacks; i++) {
+		if (!anp_tcp_sack_usable(tp, o, i))
+			continue;
+		/* Insertion sort of at most four. */
+		for (j = n; j && anp_seq_before(o->sacks[i].start,
+					       o->sacks[order[j - 1]].start);
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	return n;
+}
+
+/*
  * RFC 6675 4 Update(): mark what the SACK blocks of an ACK cover, and
  * tell RACK each segment newly delivered (RFC 8985 6.2 steps 2, 3).
  * Returns whether the first block is a D-SACK (RFC 2883 4).
@@ -58,17 +86,26 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
 bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
-	unsigned int i;
+	u8 order[ANP_TCP_MAX_SACKS];
+	struct sk_buff *skb = NULL;
+	unsigned int i, n;
+	u32 prev_end = 0;
 
 	if (!tp->sack_ok || !(opts->present & ANP_TCP_OPT_SACK))
 		return false;
-	for (i = 0; i < opts->num_sacks; i++) {
-		const struct anp_tcp_sack_block *b = &opts->sacks[i];
-		struct sk_buff *skb;
+	n = anp_tcp_sack_order(tp, opts, order);
+	for (i = 0; i < n; i++) {
+		const struct anp_tcp_sack_block *b = &opts->sacks[order[i]];
 
-		if (!anp_tcp_sack_usable(tp, opts, i))
-			continue;
-		skb_queue_walk(&tp->rtx_q, skb) {
+		/*
+		 * One walk for all the blocks: the next starts where the
+		 * last stopped, unless the blocks overlap.
+		 */
+		if (!skb || anp_seq_before(b->start, prev_end))
+			skb = skb_peek(&tp->rtx_q) ?:
+			      (struct sk_buff *)&tp->rtx_q;
+		prev_end = b->end;
+		skb_queue_walk_from(&tp->rtx_q, skb) {
 			struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
 
 			if (!anp_seq_before(cb->seq, b->end))
