@@ -197,6 +197,7 @@ enum anp_mib_field {
 	ANP_MIB_TCP_TIMEOUTS,		/* TCPTimeouts: RTO expiries */
 	ANP_MIB_TCP_FAST_RETRANS,	/* TCPFastRetrans */
 	ANP_MIB_TCP_SACK_RECOVERY,	/* TCPSackRecovery: episodes */
+	ANP_MIB_TCP_SACK_RENEGING,	/* TCPSACKReneging: at an RTO */
 	ANP_MIB_TCP_LOST_RETRANSMIT,	/* TCPLostRetransmit: RACK found one */
 	ANP_MIB_TCP_LOSS_PROBES,	/* TCPLossProbes: TLPs sent */
 	ANP_MIB_TCP_LOSS_PROBE_RECOVERY, /* TCPLossProbeRecovery */

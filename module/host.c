@@ -121,6 +121,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_TCP_TIMEOUTS] = "TcpExtTCPTimeouts",
 	[ANP_MIB_TCP_FAST_RETRANS] = "TcpExtTCPFastRetrans",
 	[ANP_MIB_TCP_SACK_RECOVERY] = "TcpExtTCPSackRecovery",
+	[ANP_MIB_TCP_SACK_RENEGING] = "TcpExtTCPSACKReneging",
 	[ANP_MIB_TCP_LOST_RETRANSMIT] = "TcpExtTCPLostRetransmit",
 	[ANP_MIB_TCP_LOSS_PROBES] = "TcpExtTCPLossProbes",
 	[ANP_MIB_TCP_LOSS_PROBE_RECOVERY] = "TcpExtTCPLossProbeRecovery",

@@ -288,14 +288,18 @@ static inline u32 anp_tcp_flight(const struct anp_tcp_sock *tp)
 }
 
 /*
- * What congestion control compares with cwnd: in fast recovery with
- * SACK the scoreboard's pipe (RFC 6675 5), else FlightSize.
+ * With SACK, fast recovery (RFC 6675 5) and the slow start after an
+ * RTO (RFC 6675 5.1, tcp_sack.c) send by the scoreboard's pipe.
  */
+static inline bool anp_tcp_by_pipe(const struct anp_tcp_sock *tp)
+{
+	return tp->sack_ok && tp->cc.state != ANP_CC_OPEN;
+}
+
+/* What congestion control compares with cwnd: pipe, or FlightSize. */
 static inline u32 anp_tcp_in_flight(const struct anp_tcp_sock *tp)
 {
-	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY)
-		return tp->pipe;
-	return anp_tcp_flight(tp);
+	return anp_tcp_by_pipe(tp) ? tp->pipe : anp_tcp_flight(tp);
 }
 
 /* Bytes recvmsg could return now (the FIN is not one). */
@@ -377,7 +381,7 @@ bool anp_tcp_sack_update(struct sock *sk, bool full);
 #define ANP_TCP_SACK_ENTRY	BIT(0)	/* recovery starts: resend the head */
 #define ANP_TCP_SACK_HEAD_LOST	BIT(1)	/* a partial ACK: the head is lost */
 void anp_tcp_sack_recover(struct sock *sk, unsigned int how);
-void anp_tcp_sack_clear(struct sock *sk);
+void anp_tcp_sack_timeout(struct sock *sk);
 void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca);
 void anp_tcp_undo_start(struct anp_tcp_sock *tp, u32 cwnd, u32 ssthresh);
 void anp_tcp_undo_dsack(struct anp_tcp_sock *tp,

@@ -542,7 +542,7 @@ void anp_tcp_push(struct sock *sk, unsigned int how)
 			tp->snd_max = tp->snd_nxt;
 		anp_tcp_transmit(sk, skb, rtx);
 		/* RFC 6675 5 (C.4): what goes out in recovery joins pipe. */
-		if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY)
+		if (anp_tcp_by_pipe(tp))
 			tp->pipe += cb->end_seq - cb->seq;
 		override = false;
 		sent = true;
@@ -576,15 +576,14 @@ void anp_tcp_retransmit_head(struct sock *sk)
 }
 
 /*
- * RFC 5681 3.1 after an RTO: everything unacknowledged is sent again
- * from SND.UNA within the (now one-segment) congestion window.  The
- * retransmit queue goes back in front of the write queue.
+ * RFC 5681 3.1 after an RTO, without SACK: everything unacknowledged is
+ * sent again from SND.UNA within the (now one-segment) congestion
+ * window.  The retransmit queue goes back in front of the write queue.
  */
 void anp_tcp_go_back_n(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
 
-	anp_tcp_sack_clear(sk);
 	skb_queue_splice_init(&tp->rtx_q, &sk->sk_write_queue);
 	tp->snd_nxt = tp->snd_una;
 }

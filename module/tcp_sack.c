@@ -12,8 +12,8 @@
  * segments are lost is RACK's answer (tcp_rack.c, RFC 8985 6), in place
  * of RFC 6675's IsLost() (RFC 8985 3.4: with no reordering seen, RACK
  * marks what DupThresh would, and finds lost retransmissions too).  An
- * RTO clears the marks (RFC 2018 8: "the data receiver may have
- * reneged"), and go-back-N sends everything again.
+ * RTO keeps the SACKed marks, makes the rest lost and sends those by
+ * pipe in slow start (RFC 6675 5.1), unless the peer reneged.
  */
 #include "tcp.h"
 
@@ -188,7 +188,7 @@ static void anp_tcp_sack_retransmit(struct sock *sk, struct sk_buff *skb)
  * then rule (2), new data (anp_tcp_push() counts pipe in recovery).
  * Rules (3) and (4), retransmitting what is not known lost, are not
  * used: RACK's reordering timeout and TLP (tcp_rack.c) cover what they
- * would.
+ * would.  After an RTO (how 0) the same sending, in slow start.
  */
 void anp_tcp_sack_recover(struct sock *sk, unsigned int how)
 {
@@ -292,6 +292,9 @@ void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
 		anp_tcp_sack_recover(sk, verdict != ANP_CC_RETRANSMIT ? 0 :
 					 was_rec ? ANP_TCP_SACK_HEAD_LOST :
 					 ANP_TCP_SACK_ENTRY);
+	} else if (tp->sack_ok && tp->cc.state == ANP_CC_LOSS) {
+		/* After an RTO (anp_tcp_sack_timeout()): the lost ones. */
+		anp_tcp_sack_recover(sk, 0);
 	} else if (verdict == ANP_CC_RETRANSMIT) {
 		ANP_TCP_INC(sk, FAST_RETRANS);
 		anp_tcp_retransmit_head(sk);
@@ -299,17 +302,42 @@ void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
 	tp->ca_state = tp->cc.state;
 }
 
-/* RFC 2018 8: after an RTO the peer may have dropped what it SACKed. */
-void anp_tcp_sack_clear(struct sock *sk)
+/*
+ * The RTO (congestion control is in LOSS, cwnd one segment).  RFC 2018
+ * 8 lets a receiver discard what it SACKed, and asked the sender to
+ * forget the scoreboard at an RTO; RFC 6675 5.1 (with RFC 2018's
+ * Errata 1610) allows keeping it given a robust test for reneging, and
+ * asks that all SACK information be used in the recovery that follows.
+ * The test, Linux's tcp_enter_loss(): SND.UNA's own segment marked
+ * SACKed can only mean the receiver dropped it, since a block for it
+ * would have been a cumulative ACK; then every mark goes.  Otherwise
+ * what is SACKed stays, everything else is lost (RFC 5681 3.1 resends
+ * all that is not acknowledged), and nothing is in the network:
+ * anp_tcp_sack_recover() sends the lost segments in sequence order by
+ * pipe while cwnd grows in slow start, until an ACK covers what was
+ * sent before the RTO (no new recovery before: RFC 6675 5.1).
+ */
+void anp_tcp_sack_timeout(struct sock *sk)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
-	struct sk_buff *skb;
+	struct sk_buff *skb = skb_peek(&tp->rtx_q);
+	bool reneged = skb && ANP_TCP_SKB_CB(skb)->sacked;
+	u32 sacked = 0, lost = 0;
 
+	if (reneged)
+		ANP_TCP_INC(sk, SACK_RENEGING);
 	skb_queue_walk(&tp->rtx_q, skb) {
-		ANP_TCP_SKB_CB(skb)->sacked = 0;
-		ANP_TCP_SKB_CB(skb)->lost = 0;
-		ANP_TCP_SKB_CB(skb)->rtx_rec = 0;
+		struct anp_tcp_skb_cb *cb = ANP_TCP_SKB_CB(skb);
+
+		if (reneged)
+			cb->sacked = 0;
+		cb->lost = !cb->sacked;
+		cb->rtx_rec = 0;
+		sacked += cb->sacked;
+		lost += cb->lost;
 	}
-	tp->sacked_out = 0;
-	tp->lost_out = 0;
+	tp->sacked_out = sacked;
+	tp->lost_out = lost;
+	tp->pipe = 0;
+	anp_tcp_sack_recover(sk, 0);
 }

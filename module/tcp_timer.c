@@ -219,9 +219,13 @@ static void anp_tcp_rtx_expired(struct sock *sk)
 	tp->ca_state = tp->cc.state;
 	/* Linux's tcp_retransmit_timer(): an RTO ends a TLP episode. */
 	tp->rack.tlp_on = 0;
-	anp_tcp_go_back_n(sk);
 	tp->tmode = ANP_TCP_T_NONE;
-	anp_tcp_push(sk, ANP_TCP_PUSH_OVERRIDE);
+	if (tp->sack_ok) {
+		anp_tcp_sack_timeout(sk);
+	} else {
+		anp_tcp_go_back_n(sk);
+		anp_tcp_push(sk, ANP_TCP_PUSH_OVERRIDE);
+	}
 	if (tp->tmode == ANP_TCP_T_NONE && anp_tcp_flight(tp))
 		anp_tcp_arm_rtx(sk);
 }

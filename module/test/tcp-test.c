@@ -1762,8 +1762,8 @@ static void tt_test_sack_recovery(struct kunit *test)
 /*
  * RFC 6675 5: one duplicate ACK whose block SACKs four segments above
  * the first makes that one lost: recovery starts without waiting for
- * three duplicates.  An RTO then forgets the scoreboard (RFC 2018 8)
- * and sends from SND.UNA again.
+ * three duplicates.  An RTO then resends only that one (RFC 6675 5.1):
+ * the four SACKed stay SACKed.
  */
 static void tt_test_sack_lost_entry(struct kunit *test)
 {
@@ -1784,7 +1784,103 @@ static void tt_test_sack_lost_entry(struct kunit *test)
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_LOSS);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
+	c.hnxt = x + 5 * PMSS;
+	tt_peer_sack(f, &c, 0, b);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+}
+
+/*
+ * Six segments, S0 and S2 lost; the peer SACKs S1 and S3-S5, recovery
+ * sends S0 and S2 again, and both retransmissions are lost too.  RFC
+ * 6675 5.1: the RTO keeps the scoreboard.  S0 goes (cwnd one segment);
+ * its ACK (up to S2, S1 being held) doubles cwnd in slow start and
+ * sends S2, the one lost segment left, and never the SACKed S3-S5; the
+ * ACK of everything ends the RTO recovery.
+ */
+static void tt_test_sack_rto_keeps_scoreboard(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[4];
+
+	x = tt_sack_flight(f, &c, 6);
+	b[0] = x + 3 * PMSS;
+	b[1] = x + 6 * PMSS;
+	b[2] = x + PMSS;
+	b[3] = x + 2 * PMSS;
+	tt_peer_sack(f, &c, 2, b);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_LOSS);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, (u32)PMSS);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 4U);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 2U);
+	KUNIT_EXPECT_EQ(test, c.tp->snd_nxt, x + 6 * PMSS);
+
+	c.hnxt = x + 2 * PMSS;
+	tt_peer_sack(f, &c, 1, b);
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_LOSS);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.cwnd, 2U * PMSS);
+
+	c.hnxt = x + 6 * PMSS;
+	tt_peer_sack(f, &c, 0, b);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TIMEOUTS), 1);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 4);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RENEGING), 0);
+	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
+}
+
+/*
+ * RFC 2018 8: a receiver may discard what it SACKed.  Here it SACKs
+ * S0 at SND.UNA after recovery resent it, which only a receiver that
+ * dropped data can do; the RTO that follows forgets every mark (as
+ * Linux's tcp_enter_loss(), TcpExtTCPSACKReneging), so S1 and S2 go
+ * again after S0 even though they were SACKed.
+ */
+static void tt_test_sack_reneging(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[4];
+
+	x = tt_sack_flight(f, &c, 6);
+	b[0] = x + 3 * PMSS;
+	b[1] = x + 6 * PMSS;
+	b[2] = x + PMSS;
+	b[3] = x + 2 * PMSS;
+	tt_peer_sack(f, &c, 2, b);
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	b[0] = x;
+	b[1] = x + 2 * PMSS;
+	tt_peer_sack(f, &c, 1, b);
+	TT_NONE(f);
+
+	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
+	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RENEGING), 1);
 	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 0U);
+	KUNIT_EXPECT_EQ(test, c.tp->lost_out, 6U);
+
+	c.hnxt = x + PMSS;
+	tt_peer_sack(f, &c, 0, b);
+	TT_EXPECT(f, &c, F_ACK, x + PMSS, c.pnxt, HWIN, PMSS);
+	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
+	TT_NONE(f);
 }
 
 /*
@@ -2782,6 +2878,8 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_fast_retransmit),
 	KUNIT_CASE(tt_test_sack_recovery),
 	KUNIT_CASE(tt_test_sack_lost_entry),
+	KUNIT_CASE(tt_test_sack_rto_keeps_scoreboard),
+	KUNIT_CASE(tt_test_sack_reneging),
 	KUNIT_CASE(tt_test_rack_reo_timeout),
 	KUNIT_CASE(tt_test_rack_lost_retransmit),
 	KUNIT_CASE(tt_test_rack_reordering),
