@@ -196,6 +196,7 @@ enum anp_mib_field {
 	ANP_MIB_TCP_ABORT_ON_TIMEOUT,	/* retries exhausted */
 	ANP_MIB_TCP_TIMEOUTS,		/* TCPTimeouts: RTO expiries */
 	ANP_MIB_TCP_FAST_RETRANS,	/* TCPFastRetrans */
+	ANP_MIB_TCP_SLOW_START_RETRANS,	/* TCPSlowStartRetrans: after an RTO */
 	ANP_MIB_TCP_SACK_RECOVERY,	/* TCPSackRecovery: episodes */
 	ANP_MIB_TCP_SACK_RENEGING,	/* TCPSACKReneging: at an RTO */
 	ANP_MIB_TCP_LOST_RETRANSMIT,	/* TCPLostRetransmit: RACK found one */

@@ -120,6 +120,7 @@ static const char * const anp_mib_names[ANP_MIB_MAX] = {
 	[ANP_MIB_TCP_ABORT_ON_TIMEOUT] = "TcpExtTCPAbortOnTimeout",
 	[ANP_MIB_TCP_TIMEOUTS] = "TcpExtTCPTimeouts",
 	[ANP_MIB_TCP_FAST_RETRANS] = "TcpExtTCPFastRetrans",
+	[ANP_MIB_TCP_SLOW_START_RETRANS] = "TcpExtTCPSlowStartRetrans",
 	[ANP_MIB_TCP_SACK_RECOVERY] = "TcpExtTCPSackRecovery",
 	[ANP_MIB_TCP_SACK_RENEGING] = "TcpExtTCPSACKReneging",
 	[ANP_MIB_TCP_LOST_RETRANSMIT] = "TcpExtTCPLostRetransmit",

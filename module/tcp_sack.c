@@ -167,7 +167,11 @@ bool anp_tcp_sack_update(struct sock *sk, bool full)
 	return lost;
 }
 
-/* Send a lost segment again, in this recovery; pipe grows by it. */
+/*
+ * Send a lost segment again, in this recovery; pipe grows by it.  As
+ * Linux counts them: after an RTO a slow-start retransmission, else a
+ * fast one.
+ */
 static void anp_tcp_sack_retransmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct anp_tcp_sock *tp = anp_tcp_sk(sk);
@@ -176,7 +180,10 @@ static void anp_tcp_sack_retransmit(struct sock *sk, struct sk_buff *skb)
 	anp_tcp_transmit(sk, skb, true);
 	cb->rtx_rec = 1;
 	tp->pipe += cb->end_seq - cb->seq;
-	ANP_TCP_INC(sk, FAST_RETRANS);
+	if (tp->cc.state == ANP_CC_LOSS)
+		ANP_TCP_INC(sk, SLOW_START_RETRANS);
+	else
+		ANP_TCP_INC(sk, FAST_RETRANS);
 }
 
 /*

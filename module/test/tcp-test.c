@@ -1838,6 +1838,8 @@ static void tt_test_sack_rto_keeps_scoreboard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_OPEN);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_TIMEOUTS), 1);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_RETRANS_SEGS), 4);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_FAST_RETRANS), 2);
+	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SLOW_START_RETRANS), 2);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RENEGING), 0);
 	KUNIT_EXPECT_FALSE(test, timer_pending(&c.tp->rtx_timer));
 }
@@ -2003,6 +2005,37 @@ static void tt_test_rack_reordering(struct kunit *test)
 	TT_NONE(f);
 	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
 	KUNIT_EXPECT_EQ(test, DELTA(f, TCP_SACK_RECOVERY), 1);
+}
+
+/*
+ * RFC 8985 6.2 step 3: two blocks in one ACK, the latest first as a
+ * receiver lists them (RFC 2018 4): S3, then S1.  Which arrived first
+ * the ACK does not say, so S1 is no reordering, though it lies below
+ * RACK.fack once S3 is counted.  A later ACK whose block is below
+ * RACK.fack is.
+ */
+static void tt_test_rack_blocks_one_ack(struct kunit *test)
+{
+	struct tt_fix *f = tt_cur;
+	struct tt_conn c = {};
+	u32 x, b[4];
+
+	x = tt_sack_flight(f, &c, 6);
+	b[0] = x + 3 * PMSS;
+	b[1] = x + 4 * PMSS;
+	b[2] = x + PMSS;
+	b[3] = x + 2 * PMSS;
+	tt_peer_sack(f, &c, 2, b);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 2U);
+	KUNIT_EXPECT_FALSE(test, c.tp->rack.reord);
+
+	b[0] = x + PMSS;
+	b[1] = x + 4 * PMSS;
+	tt_peer_sack(f, &c, 1, b);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(test, c.tp->sacked_out, 3U);
+	KUNIT_EXPECT_TRUE(test, c.tp->rack.reord);
 }
 
 /*
@@ -2883,6 +2916,7 @@ static struct kunit_case tt_data_cases[] = {
 	KUNIT_CASE(tt_test_rack_reo_timeout),
 	KUNIT_CASE(tt_test_rack_lost_retransmit),
 	KUNIT_CASE(tt_test_rack_reordering),
+	KUNIT_CASE(tt_test_rack_blocks_one_ack),
 	KUNIT_CASE(tt_test_rack_dsack),
 	KUNIT_CASE(tt_test_dsack_undo),
 	KUNIT_CASE(tt_test_dsack_no_undo),
