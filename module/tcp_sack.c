@@ -68,10 +68,12 @@ static unsigned int anp_tcp_sack_order(const struct anp_tcp_sock *tp,
 		if (!anp_tcp_sack_usable(tp, o, i))
 			continue;
 		/* Insertion sort of at most four. */
-		for (j = n; j && anp_seq_before(o->sacks[i].start,
-					       o->sacks[order[j - 1]].start);
-		     j--)
+		j = n;
+		while (j && anp_seq_before(o->sacks[i].start,
+					   o->sacks[order[j - 1]].start)) {
 			order[j] = order[j - 1];
+			j--;
+		}
 		order[j] = i;
 		n++;
 	}
