@@ -1792,6 +1792,27 @@ static void tt_test_sack_lost_entry(struct kunit *test)
 }
 
 /*
+ * Six segments, S0 and S2 lost: the peer SACKs S1 and S3-S5 in one ACK
+ * (blocks left in b[4]), and fast recovery sends S0 and S2 again.
+ * Returns S0's sequence number.
+ */
+static u32 tt_sack_two_holes(struct tt_fix *f, struct tt_conn *c, u32 *b)
+{
+	u32 x = tt_sack_flight(f, c, 6);
+
+	b[0] = x + 3 * PMSS;
+	b[1] = x + 6 * PMSS;
+	b[2] = x + PMSS;
+	b[3] = x + 2 * PMSS;
+	tt_peer_sack(f, c, 2, b);
+	TT_EXPECT(f, c, F_ACK, x, c->pnxt, HWIN, PMSS);
+	TT_EXPECT(f, c, F_ACK, x + 2 * PMSS, c->pnxt, HWIN, PMSS);
+	TT_NONE(f);
+	KUNIT_EXPECT_EQ(f->test, c->tp->cc.state, (u8)ANP_CC_RECOVERY);
+	return x;
+}
+
+/*
  * Six segments, S0 and S2 lost; the peer SACKs S1 and S3-S5, recovery
  * sends S0 and S2 again, and both retransmissions are lost too.  RFC
  * 6675 5.1: the RTO keeps the scoreboard.  S0 goes (cwnd one segment);
@@ -1805,16 +1826,7 @@ static void tt_test_sack_rto_keeps_scoreboard(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[4];
 
-	x = tt_sack_flight(f, &c, 6);
-	b[0] = x + 3 * PMSS;
-	b[1] = x + 6 * PMSS;
-	b[2] = x + PMSS;
-	b[3] = x + 2 * PMSS;
-	tt_peer_sack(f, &c, 2, b);
-	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
-	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
-	TT_NONE(f);
-	KUNIT_EXPECT_EQ(test, c.tp->cc.state, (u8)ANP_CC_RECOVERY);
+	x = tt_sack_two_holes(f, &c, b);
 
 	KUNIT_EXPECT_TRUE(test, tt_fire(f, &c.tp->rtx_timer));
 	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
@@ -1857,15 +1869,7 @@ static void tt_test_sack_reneging(struct kunit *test)
 	struct tt_conn c = {};
 	u32 x, b[4];
 
-	x = tt_sack_flight(f, &c, 6);
-	b[0] = x + 3 * PMSS;
-	b[1] = x + 6 * PMSS;
-	b[2] = x + PMSS;
-	b[3] = x + 2 * PMSS;
-	tt_peer_sack(f, &c, 2, b);
-	TT_EXPECT(f, &c, F_ACK, x, c.pnxt, HWIN, PMSS);
-	TT_EXPECT(f, &c, F_ACK, x + 2 * PMSS, c.pnxt, HWIN, PMSS);
-	TT_NONE(f);
+	x = tt_sack_two_holes(f, &c, b);
 	b[0] = x;
 	b[1] = x + 2 * PMSS;
 	tt_peer_sack(f, &c, 1, b);
