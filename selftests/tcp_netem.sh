@@ -175,11 +175,39 @@ declare -A C_NS C_PIDS C_BULK C_SRV C_LOG C_FAILED C_DIAG C_SHOW C_STATS
 STARTED=0
 ORDER=()
 
+# case_topology DIR NETEM...: the netns of a DIR case with NETEM; sets
+# start_case's srv (netns, family), cli (netns, family, destination),
+# show (the netem qdiscs) and stats (the hosts: anp:NS or linux:NS).
+case_topology()
+{
+	local dir=$1 r c
+
+	shift
+	if [ "$dir" = anp ]; then
+		anp_setup r c "$@" || return 1
+		srv=("$c" anp)
+		cli=("$r" anp 10.78.0.2)
+		show="$r va $c vb"
+		stats="anp:$r anp:$c"
+		return 0
+	fi
+	routed_setup r c "$@" || return 1
+	show="$r vr $c vc"
+	stats="anp:$r linux:$c"
+	if [ "$dir" = to ]; then
+		srv=("$r" anp)
+		cli=("$c" inet "$HOST")
+	else
+		srv=("$c" inet)
+		cli=("$r" anp "$PEER")
+	fi
+}
+
 # start_case NAME DIR NETEM...: set NAME's topology up and start its
 # transfer in the background; everything it prints waits in a file.
 start_case()
 {
-	local name=$1 dir=$2 r c a b srv bulk
+	local name=$1 dir=$2 srv cli show stats sink
 	local ns_saved=("${ANP_NS_LIST[@]}") bg_saved=("${ANP_BG_PIDS[@]}")
 
 	shift 2
@@ -189,46 +217,21 @@ start_case()
 	C_LOG[$name]=$ANP_TMPDIR/$name.setup
 	C_DIAG[$name]=$ANP_TMPDIR/$name.bulk
 	{
-		case $dir in
-		to)
-			routed_setup r c "$@" &&
-				tcp_start srv "$r" serve --family anp \
-					--bind 0.0.0.0:$PORT --mode sink --count 1 \
-					--idle $IDLE &&
-				bulk=(ip netns exec "$c" "$ANP_TCP" bulk
-				      --family inet --to "$HOST:$PORT")
-			C_SHOW[$name]="$r vr $c vc"
-			C_STATS[$name]="anp:$r linux:$c"
-			;;
-		from)
-			routed_setup r c "$@" &&
-				tcp_start srv "$c" serve --family inet \
-					--bind 0.0.0.0:$PORT --mode sink --count 1 \
-					--idle $IDLE &&
-				bulk=(ip netns exec "$r" "$ANP_TCP" bulk
-				      --family anp --to "$PEER:$PORT")
-			C_SHOW[$name]="$r vr $c vc"
-			C_STATS[$name]="anp:$r linux:$c"
-			;;
-		anp)
-			anp_setup a b "$@" &&
-				tcp_start srv "$b" serve --family anp \
-					--bind 0.0.0.0:$PORT --mode sink --count 1 \
-					--idle $IDLE &&
-				bulk=(ip netns exec "$a" "$ANP_TCP" bulk
-				      --family anp --to "10.78.0.2:$PORT")
-			C_SHOW[$name]="$a va $b vb"
-			C_STATS[$name]="anp:$a anp:$b"
-			;;
-		esac
-		if [ ${#bulk[@]} -gt 0 ]; then
-			"${bulk[@]}" --bytes "$BYTES" --idle $IDLE \
+		if case_topology "$dir" "$@" &&
+			tcp_start sink "${srv[0]}" serve --family "${srv[1]}" \
+				--bind 0.0.0.0:$PORT --mode sink --count 1 \
+				--idle $IDLE; then
+			ip netns exec "${cli[0]}" "$ANP_TCP" bulk \
+				--family "${cli[1]}" --to "${cli[2]}:$PORT" \
+				--bytes "$BYTES" --idle $IDLE \
 				> "${C_DIAG[$name]}" 2>&1 &
 			C_BULK[$name]=$!
-			C_SRV[$name]=$srv
+			C_SRV[$name]=$sink
+			C_SHOW[$name]=$show
+			C_STATS[$name]=$stats
 		fi
 	} > "${C_LOG[$name]}" 2>&1
-	[ ${#bulk[@]} -gt 0 ] || TEST_FAILED=1
+	[ -n "${C_BULK[$name]:-}" ] || TEST_FAILED=1
 	C_FAILED[$name]=$TEST_FAILED
 	C_NS[$name]="${ANP_NS_LIST[*]}"
 	C_PIDS[$name]="${ANP_BG_PIDS[*]} ${C_BULK[$name]:-}"
