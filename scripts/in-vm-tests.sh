@@ -49,7 +49,7 @@ else
 	export ANP_KO=$ROOT/module/anp.ko
 	unset ANP_KUNIT_KO
 	suite_timeout=${ANP_SUITE_TIMEOUT:-1200}
-	prog_timeout=${ANP_PROG_TIMEOUT:-600}
+	prog_timeout=${ANP_PROG_TIMEOUT:-900}
 fi
 KMEMLEAK=/sys/kernel/debug/kmemleak
 
