@@ -36,10 +36,12 @@ static bool anp_tcp_sack_is_dsack(const struct anp_tcp_sock *tp,
 
 /*
  * A block about data sent and not cumulatively acknowledged; a D-SACK
- * reports a duplicate and marks nothing; one beyond SND.MAX is bogus.
+ * (dsack: the first block is one) reports a duplicate and marks
+ * nothing; one beyond SND.MAX is bogus.
  */
 static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
-				const struct anp_tcp_opts *o, unsigned int i)
+				const struct anp_tcp_opts *o, unsigned int i,
+				bool dsack)
 {
 	const struct anp_tcp_sack_block *b = &o->sacks[i];
 
@@ -47,7 +49,7 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
 	    anp_seq_before(b->start, tp->snd_una) ||
 	    anp_seq_after(b->end, tp->snd_max))
 		return false;
-	return !(i == 0 && anp_tcp_sack_is_dsack(tp, o));
+	return !(i == 0 && dsack);
 }
 
 /*
@@ -59,13 +61,13 @@ static bool anp_tcp_sack_usable(const struct anp_tcp_sock *tp,
  * sorts them too).  Returns how many went to order[].
  */
 static unsigned int anp_tcp_sack_order(const struct anp_tcp_sock *tp,
-				       const struct anp_tcp_opts *o,
+				       const struct anp_tcp_opts *o, bool dsack,
 				       u8 order[ANP_TCP_MAX_SACKS])
 {
 	unsigned int i, j, n = 0;
 
 	for (i = 0; i < o->num_sacks; i++) {
-		if (!anp_tcp_sack_usable(tp, o, i))
+		if (!anp_tcp_sack_usable(tp, o, i, dsack))
 			continue;
 		/* Insertion sort of at most four. */
 		j = n;
@@ -92,10 +94,12 @@ bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 	struct sk_buff *skb = NULL;
 	unsigned int i, n;
 	u32 prev_end = 0;
+	bool dsack;
 
 	if (!tp->sack_ok || !(opts->present & ANP_TCP_OPT_SACK))
 		return false;
-	n = anp_tcp_sack_order(tp, opts, order);
+	dsack = anp_tcp_sack_is_dsack(tp, opts);
+	n = anp_tcp_sack_order(tp, opts, dsack, order);
 	for (i = 0; i < n; i++) {
 		const struct anp_tcp_sack_block *b = &opts->sacks[order[i]];
 
@@ -119,7 +123,7 @@ bool anp_tcp_sack_rcv(struct sock *sk, const struct anp_tcp_opts *opts)
 			}
 		}
 	}
-	return anp_tcp_sack_is_dsack(tp, opts);
+	return dsack;
 }
 
 /*
@@ -277,8 +281,9 @@ static void anp_tcp_try_undo(struct sock *sk)
  * What congestion control makes of an ACK (or of RACK's reordering
  * timeout, tcp_rack.c), and the sending it asks for: with SACK, fast
  * recovery by the scoreboard (entry sends the first segment; a partial
- * ACK, NewReno's presumption, makes it lost); without, NewReno's
- * retransmission of the first segment.
+ * ACK, NewReno's presumption, makes it lost), and after an RTO the lost
+ * segments by pipe; without, NewReno's retransmission of the first
+ * segment.
  */
 void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
 {
@@ -295,15 +300,13 @@ void anp_tcp_recovery(struct sock *sk, const struct anp_cc_ack *ca)
 	if (was != ANP_CC_OPEN && tp->cc.state == ANP_CC_OPEN)
 		anp_tcp_rack_recovered(tp);
 	anp_tcp_try_undo(sk);
-	if (tp->sack_ok && tp->cc.state == ANP_CC_RECOVERY) {
-		if (!was_rec)
+	if (anp_tcp_by_pipe(tp)) {
+		/* In LOSS (anp_tcp_sack_timeout()) the verdict is none. */
+		if (tp->cc.state == ANP_CC_RECOVERY && !was_rec)
 			ANP_TCP_INC(sk, SACK_RECOVERY);
 		anp_tcp_sack_recover(sk, verdict != ANP_CC_RETRANSMIT ? 0 :
 					 was_rec ? ANP_TCP_SACK_HEAD_LOST :
 					 ANP_TCP_SACK_ENTRY);
-	} else if (tp->sack_ok && tp->cc.state == ANP_CC_LOSS) {
-		/* After an RTO (anp_tcp_sack_timeout()): the lost ones. */
-		anp_tcp_sack_recover(sk, 0);
 	} else if (verdict == ANP_CC_RETRANSMIT) {
 		ANP_TCP_INC(sk, FAST_RETRANS);
 		anp_tcp_retransmit_head(sk);
