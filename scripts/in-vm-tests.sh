@@ -37,15 +37,12 @@ export ANP_BIN=$ROOT/build/bin
 # same recovery paths run under the checkers within the CI's time.
 if [ "$ANP_KERNEL" = debug ]; then
 	export ANP_TCP_NETEM_BYTES=${ANP_TCP_NETEM_BYTES:-1M}
-else
-	export ANP_TCP_NETEM_BYTES=${ANP_TCP_NETEM_BYTES:-100M}
-fi
-if [ "$ANP_KERNEL" = debug ]; then
 	export ANP_KO=$ROOT/build/debug/module/anp.ko
 	export ANP_KUNIT_KO=$ROOT/build/debug/module/test/anp_kunit.ko
 	suite_timeout=${ANP_SUITE_TIMEOUT:-3600}
 	prog_timeout=${ANP_PROG_TIMEOUT:-1800}
 else
+	export ANP_TCP_NETEM_BYTES=${ANP_TCP_NETEM_BYTES:-100M}
 	export ANP_KO=$ROOT/module/anp.ko
 	unset ANP_KUNIT_KO
 	suite_timeout=${ANP_SUITE_TIMEOUT:-1200}

@@ -311,11 +311,14 @@ anp_bg_stop()
 # anp_two_hosts_routed AVAR BVAR: two netns, each with anp0 and its ANP
 # host (A: Linux 10.77.0.1, host 10.77.0.2; B: 10.78.0.1 and 10.78.0.2),
 # whose Linux stacks forward between them over a veth pair (10.99.0.1 in
-# A, 10.99.0.2 in B); each ANP host's default route is its Linux.  The
-# netns names go to AVAR and BVAR.
+# A, 10.99.0.2 in B); each ANP host's default route is its Linux, with
+# ROUTE_WORDS (e.g. rto_min 10ms) after `anpctl route add default via
+# GW`.  The netns names go to AVAR and BVAR.
 anp_two_hosts_routed()
 {
 	local -n _a=$1 _b=$2
+
+	shift 2
 
 	anp_ns_create _a || return 1
 	anp_ns_create _b || return 1
@@ -331,10 +334,10 @@ anp_two_hosts_routed()
 	ip -n "$_b" route add 10.77.0.0/24 via 10.99.0.1
 	ip netns exec "$_a" sysctl -qw net.ipv4.ip_forward=1
 	ip netns exec "$_b" sysctl -qw net.ipv4.ip_forward=1
-	nsx "$_a" "$ANPCTL" route add default via 10.77.0.1 ||
-		{ fail "anpctl route add in $_a"; return 1; }
-	nsx "$_b" "$ANPCTL" route add default via 10.78.0.1 ||
-		{ fail "anpctl route add in $_b"; return 1; }
+	nsx "$_a" "$ANPCTL" route add default via 10.77.0.1 "$@" ||
+		{ fail "anpctl route add default via 10.77.0.1 $* in $_a"; return 1; }
+	nsx "$_b" "$ANPCTL" route add default via 10.78.0.1 "$@" ||
+		{ fail "anpctl route add default via 10.78.0.1 $* in $_b"; return 1; }
 }
 
 # ---- module ----------------------------------------------------------
